@@ -1,0 +1,92 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "grace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "grace", targets: ["grace"]),
+        .library(name: "GraceCore", targets: ["GraceCore"]),
+        .library(name: "GraceLog", targets: ["GraceLog"]),
+        .library(name: "GraceStore", targets: ["GraceStore"]),
+        .library(name: "GraceBoot", targets: ["GraceBoot"]),
+        .library(name: "GraceServer", targets: ["GraceServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .target(
+            name: "GraceCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GraceLog",
+            dependencies: [
+                "GraceCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GraceStore",
+            dependencies: [
+                "GraceCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GraceBoot",
+            dependencies: [
+                "GraceCore",
+                "GraceLog",
+                "GraceStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GraceServer",
+            dependencies: [
+                "GraceCore",
+                "GraceLog",
+                "GraceStore",
+                "GraceBoot",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "grace",
+            dependencies: [
+                "GraceCore",
+                "GraceLog",
+                "GraceStore",
+                "GraceBoot",
+                "GraceServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GraceCoreTests", dependencies: ["GraceCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceLogTests", dependencies: ["GraceLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceStoreTests", dependencies: ["GraceStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceBootTests", dependencies: ["GraceBoot"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceServerTests", dependencies: ["GraceServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceEndToEndTests", dependencies: ["GraceCore", "grace"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

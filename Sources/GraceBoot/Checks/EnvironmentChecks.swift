@@ -1,0 +1,111 @@
+import Foundation
+import GraceCore
+import GraceStore
+
+/// The home folder exists, is writable, and its file system has room.
+struct HomeWritableCheck: BootCheck {
+    /// Below this much free space the boot fails: SQLite and the logs would fail mid-write.
+    static let minimumFreeBytes: Int64 = 50 << 20
+    static let warningFreeBytes: Int64 = 1 << 30
+
+    func run(in context: BootContext) async throws -> StageResult {
+        let probe = context.layout.path(".write-probe-\(getpid())")
+        guard FileManager.default.createFile(atPath: probe, contents: Data("ok".utf8)) else {
+            return StageResult(status: .failed, findings: [Finding(message: "\(context.layout.root) is not writable",
+                                                                   code: "home_not_writable", resource: context.layout.root)])
+        }
+        try? FileManager.default.removeItem(atPath: probe)
+        guard let free = DiskSpace.freeBytes(at: context.layout.root) else { return .passed }
+        if free < Self.minimumFreeBytes {
+            return StageResult(status: .failed, findings: [Finding(message: "only \(free >> 20) MiB free under \(context.layout.root)",
+                                                                   evidence: "free bytes: \(free)", code: "disk_full", resource: context.layout.root)])
+        }
+        if free < Self.warningFreeBytes {
+            return StageResult(status: .warning, findings: [Finding(message: "low disk space: \(free >> 20) MiB free",
+                                                                    evidence: "free bytes: \(free)", code: "disk_low", resource: context.layout.root)])
+        }
+        return .passed
+    }
+}
+
+/// Both databases readable, `quick_check` clean, schema version known (nothing is opened for writing).
+struct DatabaseHealthCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        var findings: [Finding] = []
+        for inspection in DatabaseInspection.inspectAll(context.layout) {
+            switch inspection.state {
+            case .ok, .absent, .pendingMigrations:
+                continue
+            case .damaged:
+                findings.append(Finding(message: "\(inspection.name) is damaged", evidence: inspection.detail,
+                                        code: "database_damaged", resource: inspection.path))
+            case .newerSchema:
+                findings.append(Finding(message: "\(inspection.name) was written by a newer Grace", evidence: inspection.detail,
+                                        code: "schema_newer", resource: inspection.path))
+            }
+        }
+        return .from(findings, otherwise: .failed)
+    }
+}
+
+/// The previous server did not stop cleanly (its lock file was left behind).
+struct UncleanShutdownCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        guard context.uncleanShutdown else { return .passed }
+        return StageResult(status: .warning, findings: [Finding(
+            message: "the previous Grace run did not shut down cleanly", evidence: "stale \(context.layout.pidFile)",
+            code: "unclean_shutdown", resource: context.layout.pidFile)])
+    }
+}
+
+/// Text output and child processes use UTF-8 whatever the inherited locale says.
+struct UTF8LocaleCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        let environment = ProcessInfo.processInfo.environment
+        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
+        let isUTF8 = locale.uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8")
+        var findings: [Finding] = []
+        if !isUTF8 {
+            // Children (a supervised Python service) inherit these: the fix for UnicodeEncodeError 'charmap'.
+            setenv("LC_ALL", "C.UTF-8", 1)
+            findings.append(Finding(message: "locale was not UTF-8; set LC_ALL=C.UTF-8 for this process and its children",
+                                    evidence: "locale: \(locale.isEmpty ? "(unset)" : locale)", code: "locale_not_utf8"))
+        }
+        if environment["PYTHONIOENCODING"] == nil { setenv("PYTHONIOENCODING", "utf-8", 1) }
+        return .from(findings, otherwise: .warning)
+    }
+}
+
+/// Runs pending migrations by opening the store.
+struct SchemaMigrationCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        do {
+            try context.openStore()
+            return .passed
+        } catch let error as StoreError {
+            return StageResult(status: .failed, findings: [Finding(message: "cannot open the store", evidence: error.description,
+                                                                   code: BootPipeline.code(for: error))])
+        }
+    }
+}
+
+/// Every secret named in `GRACE_REQUIRED_SECRETS` has a value (the value itself is never reported).
+struct RequiredSecretsCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        let missing = context.settings.requiredSecrets.filter { (context.value(of: $0) ?? "").isEmpty }
+        let findings = missing.map { key in
+            Finding(message: "required secret \(key) is not set",
+                    evidence: "\(key) is missing from the environment, ./.env and \(context.layout.envFile)",
+                    code: "missing_secret", resource: key)
+        }
+        return .from(findings, otherwise: .failed)
+    }
+}
+
+enum DiskSpace {
+    static func freeBytes(at path: String) -> Int64? {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        return Int64(stats.f_bavail) * Int64(stats.f_frsize)
+    }
+}

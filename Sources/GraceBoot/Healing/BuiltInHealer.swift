@@ -1,0 +1,109 @@
+import Foundation
+import GraceCore
+import GraceLog
+import GraceStore
+
+/// Heals what Grace's own stages find (a damaged database, an unclean shutdown), under governance.
+///
+/// Every decision is audited (when the store is usable) and recorded as a playbook run.
+public struct BuiltInHealer: StageHealer {
+    public init() {}
+
+    public func heal(stage: String, findings: [Finding], in context: BootContext) async -> [HealingAttempt] {
+        var attempts: [HealingAttempt] = []
+        let damaged = findings.filter { $0.code == "database_damaged" }
+        if !damaged.isEmpty {
+            attempts.append(await govern(playbookID: "restore_database_snapshot", in: context,
+                                         plan: "restore \(damaged.compactMap(\.resource).map(Self.fileName).joined(separator: ", ")) from the newest healthy snapshot") {
+                try restoreDamaged(damaged, in: context)
+            })
+        }
+        if findings.contains(where: { $0.code == "unclean_shutdown" }) {
+            attempts.append(await govern(playbookID: "recover_after_unclean_shutdown", in: context,
+                                         plan: "checkpoint both write-ahead logs and re-check integrity") {
+                let health = try await context.requireStore().health()
+                guard health.allSatisfy(\.isHealthy) else { throw HealingError("integrity check failed after recovery: \(health)") }
+                return "databases checked: " + health.map { "\(Self.fileName($0.path)) \($0.integrity)" }.joined(separator: ", ")
+            })
+        }
+        return attempts
+    }
+
+    struct HealingError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// Applies governance to one playbook, runs `action` when allowed, and records everything.
+    private func govern(playbookID: String, in context: BootContext, plan: String,
+                        action: () async throws -> String) async -> HealingAttempt {
+        let playbook = context.playbooks.first { $0.id == playbookID } ?? (try? BuiltInPlaybooks.load())?.first { $0.id == playbookID }
+        let risk = playbook?.riskLevel ?? .critical
+        let tier = playbook?.autonomyTier ?? .tier0
+        let decision = GovernancePolicy(settings: context.settings).decide(risk: risk, tier: tier)
+        var attempt = HealingAttempt(playbookID: playbookID, decision: decision.rawValue, succeeded: false, detail: plan)
+        await withPlaybook(playbookID) {
+            switch decision {
+            case .observe:
+                attempt.detail = "observe only (SELF_HEAL_OBSERVE_ONLY / SELF_HEAL_EXECUTE): would \(plan)"
+            case .awaitApproval:
+                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)"
+                if let store = context.store {
+                    _ = try? await store.repositories.approvals.create(ApprovalRequest(
+                        requestedBy: "grace", reason: attempt.detail, playbookID: playbookID, runID: context.runID))
+                }
+            case .execute:
+                do {
+                    attempt.detail = try await action()
+                    attempt.succeeded = true
+                } catch {
+                    attempt.detail = "\(plan) failed: \(error)"
+                }
+            }
+            context.logger.notice("healing decision", metadata: [
+                "subsystem": "self_heal", "event_type": "playbook_decision", "decision": "\(decision.rawValue)",
+                "succeeded": "\(attempt.succeeded)", "detail": "\(attempt.detail)"])
+            await record(attempt, in: context)
+        }
+        return attempt
+    }
+
+    private func record(_ attempt: HealingAttempt, in context: BootContext) async {
+        guard let store = context.store else { return }
+        let repositories = store.repositories
+        let status: PlaybookRun.Status = attempt.decision != GovernanceDecision.execute.rawValue ? .observed : attempt.succeeded ? .succeeded : .failed
+        try? await repositories.playbooks.record(PlaybookRun(playbookID: attempt.playbookID, runID: context.runID, status: status,
+                                                             decision: attempt.decision, endedAt: Timestamp.now(),
+                                                             details: ["detail": .string(attempt.detail)]))
+        _ = try? await repositories.audit.append(AuditEvent(
+            actor: "grace", action: "playbook.\(attempt.decision)", resource: "playbook/\(attempt.playbookID)", subsystem: "self_heal",
+            payload: ["run_id": .string(context.runID), "detail": .string(attempt.detail)],
+            result: attempt.decision == "execute" ? (attempt.succeeded ? "succeeded" : "failed") : attempt.decision))
+    }
+
+    /// Moves each damaged file aside (kept as evidence) and restores it from the newest snapshot
+    /// in which it was healthy.
+    private func restoreDamaged(_ findings: [Finding], in context: BootContext) throws -> String {
+        let snapshots = SnapshotStore(layout: context.layout)
+        var restored: [String] = []
+        context.closeStore()
+        for finding in findings {
+            guard let path = finding.resource else { continue }
+            let name = Self.fileName(path)
+            guard let source = snapshots.list().first(where: { manifest in
+                manifest.files.contains { $0.name == name && $0.state == .copied }
+            }) else {
+                throw HealingError("no snapshot holds a healthy copy of \(name)")
+            }
+            let aside = path + ".damaged-" + Timestamp.compact(from: Date())
+            if FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+            }
+            try snapshots.restore(id: source.snapshotID, names: [name])
+            restored.append("\(name) from \(source.snapshotID) (damaged file kept as \(Self.fileName(aside)))")
+        }
+        return "restored " + restored.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GraceCore
+import GraceLog
+import GraceStore
+import Logging
+import Synchronization
+
+/// Starts the HTTP server (and its companion services) during `grace up`'s bring-up stage.
+public protocol ServiceLauncher: Sendable {
+    /// Starts serving and returns the base URL once the server listens.
+    func start(context: BootContext) async throws -> URL
+    /// Stops what `start` started (before a rollback replaces the database files).
+    func stop() async
+}
+
+/// What the boot stages share: settings, paths, the store once opened, and what earlier stages learned.
+public final class BootContext: Sendable {
+    /// Whether the boot is followed by serving (`grace up`) or stands alone (`grace boot`).
+    public enum Mode: String, Sendable { case boot, up }
+
+    public let settings: GraceSettings
+    /// Raw setting values with their origins (secrets checks read these).
+    public let values: [String: SettingValue]
+    public let layout: GraceHomeLayout
+    public let runID: String
+    public let mode: Mode
+    public let logger: Logger
+    public let launcher: (any ServiceLauncher)?
+    public let uncleanShutdown: Bool
+    /// The log file sink, when logging goes to the home's log file (the codec check reads it back).
+    public let logSink: LogFileSink?
+
+    struct State {
+        var store: SQLiteStore?
+        var playbooks: [Playbook] = []
+        var safeMode = true
+        var serverURL: URL?
+        var snapshot: SnapshotManifest?
+        var earlierFindings: [Finding] = []
+    }
+
+    let state = Mutex(State())
+
+    public init(settings: GraceSettings, values: [String: SettingValue], runID: String = Identifier.run(), mode: Mode,
+                logger: Logger, launcher: (any ServiceLauncher)? = nil, uncleanShutdown: Bool = false,
+                logSink: LogFileSink? = nil) {
+        self.settings = settings
+        self.values = values
+        self.layout = GraceHomeLayout(root: settings.home)
+        self.runID = runID
+        self.mode = mode
+        self.logger = logger
+        self.launcher = launcher
+        self.uncleanShutdown = uncleanShutdown
+        self.logSink = logSink
+    }
+
+    /// The store, once the schema stage has opened it.
+    public var store: SQLiteStore? { state.withLock { $0.store } }
+
+    /// The store, or a stage failure explaining that an earlier stage did not open it.
+    public func requireStore() throws -> SQLiteStore {
+        guard let store else { throw BootError.storeNotOpen }
+        return store
+    }
+
+    /// Opens the store (running migrations) if it is not open yet.
+    @discardableResult
+    public func openStore() throws -> SQLiteStore {
+        if let store { return store }
+        let opened = try SQLiteStore(layout: layout)
+        state.withLock { $0.store = opened }
+        return opened
+    }
+
+    /// Closes the store (before a restore replaces its files).
+    public func closeStore() {
+        let store = state.withLock { state -> SQLiteStore? in
+            defer { state.store = nil }
+            return state.store
+        }
+        do {
+            try store?.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["subsystem": "store", "error": "\(error)"])
+        }
+    }
+
+    public var playbooks: [Playbook] {
+        get { state.withLock { $0.playbooks } }
+        set { state.withLock { $0.playbooks = newValue } }
+    }
+
+    /// False once the full service bring-up has left safe mode.
+    public var safeMode: Bool {
+        get { state.withLock { $0.safeMode } }
+        set { state.withLock { $0.safeMode = newValue } }
+    }
+
+    public var serverURL: URL? {
+        get { state.withLock { $0.serverURL } }
+        set { state.withLock { $0.serverURL = newValue } }
+    }
+
+    public var snapshot: SnapshotManifest? {
+        get { state.withLock { $0.snapshot } }
+        set { state.withLock { $0.snapshot = newValue } }
+    }
+
+    /// Warnings of earlier stages, which the startup-playbooks stage tries to heal.
+    public var earlierFindings: [Finding] {
+        get { state.withLock { $0.earlierFindings } }
+        set { state.withLock { $0.earlierFindings = newValue } }
+    }
+
+    /// The value of a setting or secret: process environment first, then the `.env` files.
+    public func value(of key: String) -> String? {
+        values[key]?.value
+    }
+}
+
+/// Errors of the boot machinery itself.
+public enum BootError: Error, CustomStringConvertible {
+    case storeNotOpen
+    case alreadyRunning(pid: Int32, path: String)
+    case lockUnavailable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .storeNotOpen: "the store is not open (an earlier stage failed to open it)"
+        case .alreadyRunning(let pid, let path): "Grace is already running on this home (pid \(pid), \(path)); use `grace stop` first"
+        case .lockUnavailable(let path, let reason): "cannot lock \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GraceCore
+import GraceLog
+import GraceStore
+import Logging
+
+/// Runs an ordered list of stages with pre-boot snapshot, healing, critical gating and rollback
+/// (DESIGN.md section 3). The two profiles are two stage lists for this one engine.
+public struct BootPipeline: Sendable {
+    public let profile: String
+    public let stages: [any BootStage]
+    public let healer: any StageHealer
+
+    public init(profile: String, stages: [any BootStage], healer: any StageHealer) {
+        self.profile = profile
+        self.stages = stages
+        self.healer = healer
+    }
+
+    /// Runs the boot. `progress` is called as each stage finishes (for the live console line).
+    public func run(in context: BootContext, progress: @Sendable (Int, Int, StageOutcome) -> Void = { _, _, _ in }) async -> BootReport {
+        await withRun(context.runID) {
+            await execute(in: context, progress: progress)
+        }
+    }
+
+    private func execute(in context: BootContext, progress: @Sendable (Int, Int, StageOutcome) -> Void) async -> BootReport {
+        let logger = context.logger
+        let started = Date()
+        let clock = ContinuousClock()
+        let bootStart = clock.now
+        logger.info("boot started", metadata: ["subsystem": "boot_pipeline", "event_type": "boot_start", "profile": "\(profile)",
+                                               "mode": "\(context.mode.rawValue)"])
+        let recorder = BootRecorder(runID: context.runID, profile: profile, startedAt: Timestamp.string(from: started))
+        takeSnapshot(in: context)
+
+        var outcomes: [StageOutcome] = []
+        var stoppedAt: Int?
+        for (index, stage) in stages.enumerated() {
+            let outcome = await runStage(stage, in: context)
+            outcomes.append(outcome)
+            if outcome.status == .warning {
+                context.earlierFindings += outcome.findings
+            }
+            await recorder.record(outcome, in: context)
+            progress(index + 1, stages.count, outcome)
+            if stage.critical && outcome.status == .failed {
+                stoppedAt = index
+                break
+            }
+        }
+        if let stoppedAt {
+            for stage in stages[(stoppedAt + 1)...] {
+                let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
+                                           findings: [Finding(message: "not run: critical stage \(stages[stoppedAt].name) failed")], durationMS: 0)
+                outcomes.append(skipped)
+                progress(outcomes.count, stages.count, skipped)
+            }
+        }
+
+        let status = BootStatus.of(outcomes)
+        var rollbackDetail: String?
+        if status == .failed {
+            rollbackDetail = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
+        }
+        let duration = (clock.now - bootStart).milliseconds
+        let report = BootReport(runID: context.runID, profile: profile, status: status, startedAt: Timestamp.string(from: started),
+                                endedAt: Timestamp.now(), durationMS: duration, stages: outcomes,
+                                snapshotID: context.snapshot?.snapshotID, rolledBack: rollbackDetail != nil,
+                                rollbackDetail: rollbackDetail, uncleanShutdownDetected: context.uncleanShutdown)
+        await recorder.finish(report, in: context, restoredStore: rollbackDetail != nil)
+        logger.log(level: status == .failed ? .error : status == .partial ? .warning : .info, "boot finished",
+                   metadata: ["subsystem": "boot_pipeline", "event_type": "boot_complete", "boot_status": "\(status.rawValue)",
+                              "duration_ms": "\(duration)"])
+        return report
+    }
+
+    private func takeSnapshot(in context: BootContext) {
+        guard context.settings.autoSnapshotBeforeBoot else { return }
+        let snapshots = SnapshotStore(layout: context.layout)
+        do {
+            let manifest = try snapshots.create(bootID: context.runID, gitSHA: GitInfo.headSHA(), platform: GitInfo.platform)
+            context.snapshot = manifest
+            snapshots.prune(keep: context.settings.snapshotKeep)
+            context.logger.info("pre-boot snapshot taken", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "snapshot_created", "snapshot_id": "\(manifest.snapshotID)",
+                "files": "\(manifest.files.filter { $0.state != .absent }.count)"])
+        } catch {
+            context.logger.error("pre-boot snapshot failed; rollback will not be possible", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "snapshot_failed", "error": "\(error)"])
+        }
+    }
+
+    /// Runs one stage; on failure hands the findings to the healer and re-runs once if anything was fixed.
+    private func runStage(_ stage: any BootStage, in context: BootContext) async -> StageOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        context.logger.debug("stage started", metadata: ["subsystem": "boot_pipeline", "event_type": "stage_start", "stage": "\(stage.name)"])
+        var result = await attempt(stage, in: context)
+        var healing: [HealingAttempt] = []
+        var status = result.status
+        var findings = result.findings
+        if result.status == .failed {
+            healing = await healer.heal(stage: stage.name, findings: result.findings, in: context)
+            if healing.contains(where: \.succeeded) {
+                result = await attempt(stage, in: context)
+                status = result.status == .failed ? .failed : .passedAfterHeal
+                findings += result.status == .failed ? result.findings : []
+            }
+        }
+        let milliseconds = (clock.now - start).milliseconds
+        let outcome = StageOutcome(name: stage.name, critical: stage.critical, status: status, findings: findings,
+                                   healing: healing, durationMS: milliseconds)
+        let level: Logger.Level = status == .failed ? (stage.critical ? .error : .warning) : status == .warning ? .warning : .info
+        context.logger.log(level: level, "stage \(stage.name) \(status.rawValue)", metadata: [
+            "subsystem": "boot_pipeline", "event_type": "stage_complete", "stage": "\(stage.name)", "status": "\(status.rawValue)",
+            "duration_ms": "\(milliseconds)", "findings": .array(findings.map { .string($0.message) })])
+        return outcome
+    }
+
+    private func attempt(_ stage: any BootStage, in context: BootContext) async -> StageResult {
+        do {
+            return try await stage.run(in: context)
+        } catch {
+            return StageResult(status: .failed, findings: [Finding(message: "stage error: \(error)", evidence: "\(error)",
+                                                                   code: (error as? StoreError).map(Self.code(for:)))])
+        }
+    }
+
+    static func code(for error: StoreError) -> String {
+        switch error {
+        case .damaged: "database_damaged"
+        case .newerSchema: "schema_newer"
+        default: "store_error"
+        }
+    }
+
+    /// Restores the pre-boot snapshot after a critical failure; returns what happened.
+    private func rollBack(in context: BootContext, after stage: String) async -> String {
+        guard let snapshot = context.snapshot else {
+            context.logger.error("critical stage failed and no pre-boot snapshot exists; nothing to roll back",
+                                 metadata: ["subsystem": "boot_pipeline", "event_type": "rollback_unavailable"])
+            return "no pre-boot snapshot (AUTO_SNAPSHOT_BEFORE_BOOT is off or the snapshot failed); nothing restored"
+        }
+        await context.launcher?.stop()
+        context.closeStore()
+        let snapshots = SnapshotStore(layout: context.layout)
+        do {
+            try snapshots.restore(id: snapshot.snapshotID)
+            context.logger.warning("rolled back to the pre-boot snapshot", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "rollback", "snapshot_id": "\(snapshot.snapshotID)", "stage": "\(stage)"])
+            return "critical stage \(stage) failed; restored snapshot \(snapshot.snapshotID)"
+        } catch {
+            context.logger.critical("rollback failed", metadata: ["subsystem": "boot_pipeline", "event_type": "rollback_failed",
+                                                                  "error": "\(error)"])
+            return "critical stage \(stage) failed; restoring snapshot \(snapshot.snapshotID) FAILED: \(error)"
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, with sub-millisecond precision.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,40 @@
+/// What Grace does about a recognised failure.
+public enum GovernanceDecision: String, Sendable, Codable, CaseIterable {
+    /// Record what would be done; change nothing.
+    case observe
+    /// Run the playbook now.
+    case execute
+    /// Create a pending approval; run only once a human approves.
+    case awaitApproval = "await_approval"
+}
+
+/// The rules that turn settings and a playbook's risk and tier into a decision (DESIGN.md section 4).
+public struct GovernancePolicy: Sendable, Equatable {
+    public var observeOnly: Bool
+    public var executeEnabled: Bool
+    /// Highest tier that may run without approval.
+    public var maxUnattendedTier: AutonomyTier
+
+    public init(observeOnly: Bool, executeEnabled: Bool, maxUnattendedTier: AutonomyTier) {
+        self.observeOnly = observeOnly
+        self.executeEnabled = executeEnabled
+        self.maxUnattendedTier = maxUnattendedTier
+    }
+
+    public init(settings: GraceSettings) {
+        self.init(observeOnly: settings.selfHealObserveOnly, executeEnabled: settings.selfHealExecute,
+                  maxUnattendedTier: settings.maxUnattendedTier)
+    }
+
+    /// Decides for a playbook of `risk` and `tier`.
+    ///
+    /// Observe-only, or execution not enabled, always observes. Critical-risk playbooks and
+    /// tier 0 never run unattended; otherwise a tier above the unattended limit, or high risk,
+    /// waits for approval.
+    public func decide(risk: RiskLevel, tier: AutonomyTier, approved: Bool = false) -> GovernanceDecision {
+        if observeOnly || !executeEnabled { return .observe }
+        if approved { return .execute }
+        if risk == .critical || tier == .tier0 || tier > maxUnattendedTier || risk == .high { return .awaitApproval }
+        return .execute
+    }
+}

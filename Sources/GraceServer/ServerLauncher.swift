@@ -1,0 +1,88 @@
+import Foundation
+import GraceBoot
+import GraceCore
+import GraceLog
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Starts the HTTP server with the monitor and log flusher as one service group during the
+/// boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
+public final class ServerLauncher: ServiceLauncher {
+    private struct State {
+        var group: ServiceGroup?
+        var task: Task<Void, any Error>?
+        var port: Int?
+    }
+
+    let version: String
+    let logSink: LogFileSink?
+    let onListening: @Sendable (Int) -> Void
+    private let state = Mutex(State())
+
+    public init(version: String, logSink: LogFileSink?, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.version = version
+        self.logSink = logSink
+        self.onListening = onListening
+    }
+
+    /// The port the server listens on, once it does.
+    public var port: Int? { state.withLock { $0.port } }
+
+    public func start(context: BootContext) async throws -> URL {
+        let store = try context.requireStore()
+        let settings = context.settings
+        let logger = context.logger
+        let (listening, continuation) = AsyncStream<Int>.makeStream()
+        let application = try GraceHTTPServer.makeApplication(
+            dependencies: ServerDependencies(repositories: store.repositories, settings: settings, version: version),
+            logger: Logger(label: "grace.http")
+        ) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application),
+            .init(service: MonitorService(monitor: ContinuousMonitor(layout: context.layout, repositories: store.repositories,
+                                                                     logger: Logger(label: "grace.monitor"), store: store),
+                                          interval: .seconds(settings.monitorIntervalSeconds))),
+        ]
+        if let logSink { services.append(.init(service: LogFlushService(sink: logSink))) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        state.withLock {
+            $0.group = group
+            $0.task = task
+        }
+        var iterator = listening.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The group ended before listening: surface its error (port in use, permission ...).
+            try await task.value
+            throw LaunchError("the server stopped before it listened")
+        }
+        state.withLock { $0.port = port }
+        onListening(port)
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        return URL(string: "http://\(host):\(port)")!
+    }
+
+    /// Waits until the service group ends (a signal, or ``stop()``).
+    public func wait() async throws {
+        let task = state.withLock { $0.task }
+        try await task?.value
+    }
+
+    public func stop() async {
+        let (group, task) = state.withLock { ($0.group, $0.task) }
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
+    }
+
+    struct LaunchError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}

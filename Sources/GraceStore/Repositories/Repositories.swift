@@ -1,0 +1,115 @@
+import GraceCore
+
+/// Filter and page for listing runs.
+public struct RunQuery: Sendable, Equatable {
+    public var status: AgentRun.Status?
+    public var kind: String?
+    public var subsystem: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.status = status
+        self.kind = kind
+        self.subsystem = subsystem
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A change to an existing step: only the fields set are changed.
+public struct StepUpdate: Sendable, Equatable {
+    public var status: TimelineStep.Status?
+    public var durationMS: Double?
+    public var details: JSONValue?
+    public var description: String?
+
+    public init(status: TimelineStep.Status? = nil, durationMS: Double? = nil, details: JSONValue? = nil, description: String? = nil) {
+        self.status = status
+        self.durationMS = durationMS
+        self.details = details
+        self.description = description
+    }
+}
+
+/// Agent runs and their timeline steps.
+public protocol RunRepository: Sendable {
+    func create(_ run: AgentRun) async throws -> AgentRun
+    func run(id: String) async throws -> AgentRun?
+    func runs(matching query: RunQuery) async throws -> [AgentRun]
+    func activeRuns() async throws -> [AgentRun]
+    /// Ends an active run; completing a run twice is a ``StoreError/conflict(_:)``.
+    func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun
+    /// Adds a step to an active run; unknown or finished runs are refused.
+    func addStep(_ step: TimelineStep) async throws -> TimelineStep
+    func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep
+    func steps(runID: String) async throws -> [TimelineStep]
+    /// Adds to a run's playbook and verification counters.
+    func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws
+}
+
+/// Human approvals for playbooks that may not run unattended.
+public protocol ApprovalRepository: Sendable {
+    func create(_ request: ApprovalRequest) async throws -> ApprovalRequest
+    func approval(id: String) async throws -> ApprovalRequest?
+    func approvals(status: ApprovalRequest.Status?, limit: Int) async throws -> [ApprovalRequest]
+    /// Approves or rejects a pending request; deciding twice is a conflict.
+    func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest
+    /// Marks an approved request executed, exactly once; false when it was not approved-and-unexecuted.
+    func markExecuted(id: String) async throws -> Bool
+}
+
+/// The append-only, hash-chained audit log.
+public protocol AuditLog: Sendable {
+    @discardableResult
+    func append(_ event: AuditEvent) async throws -> AuditEntry
+    /// The newest `limit` entries, newest first.
+    func tail(limit: Int) async throws -> [AuditEntry]
+    /// Walks the whole chain from the first entry.
+    func verify() async throws -> AuditVerification
+}
+
+/// Metric snapshots (the metrics database).
+public protocol MetricsRepository: Sendable {
+    func record(_ snapshots: [MetricSnapshot]) async throws
+    /// The newest snapshot of each metric.
+    func latestPerMetric() async throws -> [MetricSnapshot]
+    func recent(limit: Int) async throws -> [MetricSnapshot]
+}
+
+/// Verification results after fixes.
+public protocol VerificationRepository: Sendable {
+    func record(_ event: VerificationEvent) async throws
+    func recent(limit: Int) async throws -> [VerificationEvent]
+}
+
+/// Registered playbooks, their executions and learning counters.
+public protocol PlaybookRepository: Sendable {
+    func upsert(_ playbook: PlaybookRecord) async throws
+    func playbooks() async throws -> [PlaybookRecord]
+    func record(_ run: PlaybookRun) async throws
+    func runs(since timestamp: String?, limit: Int) async throws -> [PlaybookRun]
+    /// Counts one attempt (and a success when `succeeded`) for the pattern/playbook pair.
+    func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) async throws
+    func stats() async throws -> [PlaybookStats]
+}
+
+/// Every repository of one backend, the way callers receive the store.
+public struct GraceRepositories: Sendable {
+    public var runs: any RunRepository
+    public var approvals: any ApprovalRepository
+    public var audit: any AuditLog
+    public var metrics: any MetricsRepository
+    public var verifications: any VerificationRepository
+    public var playbooks: any PlaybookRepository
+
+    public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
+                verifications: any VerificationRepository, playbooks: any PlaybookRepository) {
+        self.runs = runs
+        self.approvals = approvals
+        self.audit = audit
+        self.metrics = metrics
+        self.verifications = verifications
+        self.playbooks = playbooks
+    }
+}

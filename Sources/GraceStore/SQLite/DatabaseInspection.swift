@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import GraceCore
+
+/// A read-only look at one database file, taken before anything opens it for writing.
+public struct DatabaseInspection: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
+        /// Healthy and every applied migration is known to this Grace.
+        case ok
+        /// No file yet: it will be created.
+        case absent
+        /// Healthy, with migrations still to apply.
+        case pendingMigrations = "pending_migrations"
+        /// Written by a newer Grace.
+        case newerSchema = "newer_schema"
+        /// Unreadable or failing `quick_check`.
+        case damaged
+    }
+
+    public var name: String
+    public var path: String
+    public var state: State
+    public var detail: String
+
+    /// Inspects Grace's two databases under `layout` without creating or changing anything.
+    public static func inspectAll(_ layout: GraceHomeLayout) -> [DatabaseInspection] {
+        [inspect(name: "grace.db", path: layout.graceDatabase, migrator: Schema.graceMigrator),
+         inspect(name: "metrics.db", path: layout.metricsDatabase, migrator: Schema.metricsMigrator)]
+    }
+
+    static func inspect(name: String, path: String, migrator: DatabaseMigrator) -> DatabaseInspection {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return DatabaseInspection(name: name, path: path, state: .absent, detail: "will be created")
+        }
+        do {
+            // Read-write open (no transaction) so a WAL left by a crash can be read; nothing is written.
+            var configuration = SQLiteDatabase.configuration()
+            configuration.readonly = false
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                guard check == ["ok"] else {
+                    return DatabaseInspection(name: name, path: path, state: .damaged,
+                                              detail: "quick_check: " + check.prefix(3).joined(separator: "; "))
+                }
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(migrator.migrations)
+                if !unknown.isEmpty {
+                    return DatabaseInspection(name: name, path: path, state: .newerSchema,
+                                              detail: "unknown migrations: " + unknown.sorted().joined(separator: ", "))
+                }
+                let pending = migrator.migrations.filter { !applied.contains($0) }
+                if !pending.isEmpty {
+                    return DatabaseInspection(name: name, path: path, state: .pendingMigrations,
+                                              detail: "pending: " + pending.joined(separator: ", "))
+                }
+                return DatabaseInspection(name: name, path: path, state: .ok, detail: "quick_check ok, schema \(migrator.migrations.last ?? "-")")
+            }
+        } catch {
+            return DatabaseInspection(name: name, path: path, state: .damaged, detail: SQLiteDatabase.classify(error, path: path).description)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Writes and reads back `text` through a real table, checking SQLite's UTF-8 round trip.
+    public func roundTrip(_ text: String) async throws -> String? {
+        try await grace.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS grace_codec_check (value TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO grace_codec_check (value) VALUES (?)", arguments: [text])
+            let value = try String.fetchOne(db, sql: "SELECT value FROM grace_codec_check WHERE rowid = last_insert_rowid()")
+            try db.execute(sql: "DELETE FROM grace_codec_check")
+            return value
+        }
+    }
+
+    /// Sizes of both database files (with their WAL), in bytes.
+    public func fileSizes() -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for (name, path) in [("grace.db", layout.graceDatabase), ("metrics.db", layout.metricsDatabase)] {
+            sizes[name] = ["", "-wal"].reduce(0) { total, suffix in
+                total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
+            }
+        }
+        return sizes
+    }
+}

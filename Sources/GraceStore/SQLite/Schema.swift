@@ -1,0 +1,156 @@
+import GRDB
+
+/// Versioned schemas of Grace's two SQLite files. Migrations are append-only: never edit a
+/// registered one, add the next.
+enum Schema {
+    static var graceMigrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_core") { db in
+            try db.execute(sql: """
+                CREATE TABLE agent_runs (
+                    run_id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL DEFAULT 'agent',
+                    trigger TEXT NOT NULL,
+                    subsystem TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active','success','failed','aborted')),
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    playbooks_executed INTEGER NOT NULL DEFAULT 0,
+                    verifications_passed INTEGER NOT NULL DEFAULT 0,
+                    verifications_failed INTEGER NOT NULL DEFAULT 0,
+                    body TEXT
+                );
+                CREATE INDEX agent_runs_status ON agent_runs(status, started_at);
+                CREATE INDEX agent_runs_started ON agent_runs(started_at);
+
+                CREATE TABLE agent_steps (
+                    step_id TEXT PRIMARY KEY NOT NULL,
+                    run_id TEXT NOT NULL REFERENCES agent_runs(run_id),
+                    timestamp TEXT NOT NULL,
+                    step_type TEXT NOT NULL,
+                    subsystem TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL CHECK (status IN ('pending','running','success','failed')),
+                    duration_ms REAL,
+                    details TEXT,
+                    playbook_id TEXT,
+                    verification_id TEXT,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX agent_steps_run ON agent_steps(run_id, timestamp);
+
+                CREATE TABLE approval_requests (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','executed')),
+                    requested_by TEXT NOT NULL,
+                    reason TEXT NOT NULL DEFAULT '',
+                    playbook_id TEXT,
+                    pattern_id TEXT,
+                    run_id TEXT,
+                    decision_by TEXT,
+                    decision_reason TEXT,
+                    created_at TEXT NOT NULL,
+                    decided_at TEXT
+                );
+                CREATE INDEX approval_requests_status ON approval_requests(status, created_at);
+
+                CREATE TABLE verification_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    verification_id TEXT NOT NULL UNIQUE,
+                    verification_type TEXT NOT NULL,
+                    target_component TEXT NOT NULL,
+                    verification_method TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    passed INTEGER NOT NULL,
+                    anomaly_score REAL,
+                    confidence REAL,
+                    details TEXT,
+                    verified_by TEXT NOT NULL,
+                    run_id TEXT,
+                    playbook_id TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX verification_events_created ON verification_events(created_at);
+
+                CREATE TABLE playbooks (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    description TEXT NOT NULL DEFAULT '',
+                    service TEXT NOT NULL DEFAULT 'grace',
+                    severity TEXT NOT NULL DEFAULT 'medium',
+                    risk_level TEXT NOT NULL DEFAULT 'medium',
+                    autonomy_tier TEXT NOT NULL DEFAULT 'tier_1',
+                    preconditions TEXT,
+                    parameters_schema TEXT,
+                    created_at TEXT NOT NULL
+                );
+
+                CREATE TABLE playbook_runs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    playbook_id TEXT NOT NULL,
+                    pattern_id TEXT,
+                    run_id TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending','running','succeeded','failed','rolled_back','aborted','observed')),
+                    decision TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    details TEXT
+                );
+                CREATE INDEX playbook_runs_started ON playbook_runs(started_at);
+
+                CREATE TABLE playbook_stats (
+                    playbook_id TEXT NOT NULL,
+                    pattern_id TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    successes INTEGER NOT NULL DEFAULT 0,
+                    last_run_at TEXT,
+                    PRIMARY KEY (playbook_id, pattern_id)
+                );
+
+                CREATE TABLE immutable_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sequence INTEGER NOT NULL UNIQUE,
+                    timestamp TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    subsystem TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    entry_hash TEXT NOT NULL
+                );
+                CREATE TRIGGER immutable_log_no_update BEFORE UPDATE ON immutable_log
+                BEGIN SELECT RAISE(ABORT, 'immutable_log is append-only: updates are refused'); END;
+                CREATE TRIGGER immutable_log_no_delete BEFORE DELETE ON immutable_log
+                BEGIN SELECT RAISE(ABORT, 'immutable_log is append-only: deletes are refused'); END;
+                """)
+        }
+        return migrator
+    }
+
+    static var metricsMigrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_metrics") { db in
+            try db.execute(sql: """
+                CREATE TABLE metrics_snapshots (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    snapshot_id TEXT NOT NULL UNIQUE,
+                    metric_id TEXT NOT NULL,
+                    resource_scope TEXT NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    window_start TEXT NOT NULL,
+                    window_end TEXT NOT NULL,
+                    stats_json TEXT NOT NULL,
+                    bands_json TEXT NOT NULL,
+                    latest_band TEXT NOT NULL CHECK (latest_band IN ('good','warning','critical')),
+                    derived_actions_json TEXT NOT NULL DEFAULT '[]',
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX metrics_snapshots_metric ON metrics_snapshots(metric_id, window_end);
+                """)
+        }
+        return migrator
+    }
+}

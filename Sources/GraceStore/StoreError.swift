@@ -1,0 +1,30 @@
+/// Errors the store reports; each names what is wrong so an operator can act on it.
+public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The database was written by a newer Grace: it is left untouched.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// The file is not a usable SQLite database (garbage, truncated, corrupt).
+    case damaged(path: String, reason: String)
+    /// The file or its folder cannot be opened at all.
+    case cannotOpen(path: String, reason: String)
+    /// A run, step, approval ... that does not exist.
+    case notFound(kind: String, id: String)
+    /// The request contradicts stored state (completing a completed run, an illegal status change).
+    case conflict(String)
+    /// A value the store refuses (bad status, empty id).
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .newerSchema(let path, let unknown):
+            "\(path) was created by a newer version of Grace (unknown migrations: \(unknown.joined(separator: ", "))); it was not modified. Upgrade Grace or point GRACE_HOME elsewhere."
+        case .damaged(let path, let reason):
+            "\(path) is damaged: \(reason). It was not modified; restore a snapshot (grace snapshot list) or move the file aside."
+        case .cannotOpen(let path, let reason):
+            "cannot open \(path): \(reason)"
+        case .notFound(let kind, let id):
+            "\(kind) \(id) not found"
+        case .conflict(let message), .invalid(let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import GraceBoot
+import GraceCore
+
+struct SettingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "Validate and show the effective settings and where each came from (secrets masked).")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let loaded: SettingsLoader.Loaded
+        do {
+            loaded = try SettingsLoader().load(homeOverride: options.home)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        for warning in loaded.warnings { printError("warning: " + warning) }
+        let settings = loaded.settings
+        let rows: [(String, String)] = [
+            ("GRACE_HOME", settings.home), ("GRACE_HOST", settings.host), ("GRACE_PORT", String(settings.port)),
+            ("GRACE_API_TOKEN", settings.apiToken == nil ? "(not set)" : "(set, masked)"),
+            ("GRACE_LOG_LEVEL", settings.logLevel.rawValue), ("GRACE_LOG_MAX_BYTES", String(settings.logMaxBytes)),
+            ("GRACE_LOG_MAX_FILES", String(settings.logMaxFiles)), ("STRUCTURED_LOGGING", String(settings.structuredLogging)),
+            ("AUTO_SNAPSHOT_BEFORE_BOOT", String(settings.autoSnapshotBeforeBoot)),
+            ("GRACE_SNAPSHOT_KEEP", String(settings.snapshotKeep)),
+            ("SELF_HEAL_OBSERVE_ONLY", String(settings.selfHealObserveOnly)), ("SELF_HEAL_EXECUTE", String(settings.selfHealExecute)),
+            ("GRACE_MAX_UNATTENDED_TIER", settings.maxUnattendedTier.description), ("GRACE_BOOT_PROFILE", settings.bootProfile.rawValue),
+            ("GRACE_REQUIRED_SECRETS", settings.requiredSecrets.joined(separator: ",")),
+            ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        for (key, value) in rows {
+            let origin = loaded.values[key]?.origin ?? "default"
+            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value + "  (" + origin + ")")
+        }
+    }
+}

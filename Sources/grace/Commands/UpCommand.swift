@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GraceBoot
+import GraceCore
+import GraceServer
+import GraceStore
+
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Boot (production profile by default), then serve the HTTP API until SIGINT or SIGTERM.",
+        discussion: "Exit codes as for `grace boot`; a boot that fails a critical stage does not serve.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Stage list: production or basic. Default: GRACE_BOOT_PROFILE.")
+    var profile: GraceSettings.BootProfileName?
+
+    func run() async throws {
+        let runtime = try Runtime.start(options, label: "grace.up")
+        let lock = try runtime.lockHome()
+        defer { lock.release() }
+        let settings = runtime.settings
+        let launcher = ServerLauncher(version: Grace.version, logSink: runtime.sink)
+        let context = BootContext(settings: settings, values: runtime.loaded.values, mode: .up, logger: runtime.logger,
+                                  launcher: launcher, uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink)
+        let report = await runtime.boot(context, profile: profile, safeMode: false)
+        guard report.status != .failed, let port = launcher.port else {
+            await launcher.stop()
+            context.closeStore()
+            runtime.sink.flush()
+            throw GraceExit.failure
+        }
+        // The port goes into grace.pid only once the boot has passed: clients that wait for it get a booted server.
+        lock.write(pid: getpid(), port: port)
+        if let store = context.store {
+            _ = try? await store.repositories.audit.append(AuditEvent(
+                actor: "grace", action: "server.start", resource: "grace", subsystem: "lifecycle",
+                payload: ["pid": .number(Double(getpid())), "port": .number(Double(port)), "boot_run_id": .string(report.runID)],
+                result: report.status.rawValue))
+        }
+        say("Grace is serving on http://\(settings.host):\(port) (home \(settings.home)); Ctrl-C stops it.")
+        runtime.logger.info("serving", metadata: ["subsystem": "http", "event_type": "server_listening", "port": "\(port)"])
+        do {
+            try await launcher.wait()
+        } catch {
+            runtime.logger.error("server stopped with an error", metadata: ["subsystem": "http", "error": "\(error)"])
+            printError("server stopped: \(error)")
+        }
+        if let store = context.store {
+            _ = try? await store.repositories.audit.append(AuditEvent(actor: "grace", action: "server.stop", resource: "grace",
+                                                                      subsystem: "lifecycle", result: "ok"))
+        }
+        context.closeStore()
+        runtime.logger.info("stopped", metadata: ["subsystem": "lifecycle", "event_type": "server_stopped"])
+        runtime.sink.flush()
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import GraceBoot
+import GraceCore
+import GraceLog
+import GraceStore
+import Logging
+
+/// Exit codes shared by every command (also listed in `grace boot --help`).
+enum GraceExit {
+    static let failure = ExitCode(1)
+    /// Settings or command-line input that cannot be used.
+    static let configuration = ExitCode(2)
+    /// A database that is damaged, newer than this Grace, or cannot be opened.
+    static let store = ExitCode(3)
+    /// Another Grace holds this home.
+    static let alreadyRunning = ExitCode(4)
+}
+
+/// Writes `message` to standard error, prefixed with `grace:`.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("grace: " + message + "\n").utf8))
+}
+
+/// Prints a line and flushes at once, so progress reaches a pipe (CI logs, a supervisor) as it happens.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+/// Settings, logging and store, wired once per command run.
+struct Runtime {
+    let loaded: SettingsLoader.Loaded
+    let sink: LogFileSink
+    let logger: Logger
+
+    var settings: GraceSettings { loaded.settings }
+    var layout: GraceHomeLayout { loaded.layout }
+
+    /// Loads settings, prepares the home and bootstraps logging; exits with a clear message on bad input.
+    static func start(_ options: GlobalOptions, label: String, console: Bool = true) throws -> Runtime {
+        let loaded: SettingsLoader.Loaded
+        do {
+            loaded = try SettingsLoader().load(homeOverride: options.home)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        for warning in loaded.warnings { printError("warning: " + warning) }
+        let settings = loaded.settings
+        do {
+            try GraceHome.prepare(loaded.layout)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        let sink: LogFileSink
+        do {
+            sink = try LogFileSink(configuration: LogFileConfiguration(
+                path: loaded.layout.logFile, structured: settings.structuredLogging,
+                maxBytes: settings.logMaxBytes, maxFiles: settings.logMaxFiles))
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        let level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
+        let consoleOutput = console ? ConsoleLogOutput(colored: isatty(STDERR_FILENO) == 1, minimumLevel: .warning) : nil
+        LoggingSystem.bootstrap(GraceLogging.makeHandlerFactory(
+            sink: sink, console: consoleOutput, redactor: SecretRedactor(secrets: settings.secretValues), level: level))
+        return Runtime(loaded: loaded, sink: sink, logger: Logger(label: label))
+    }
+
+    /// Opens the store, turning store errors into a message and exit code 3.
+    func openStore() throws -> SQLiteStore {
+        do {
+            return try SQLiteStore(layout: layout)
+        } catch {
+            logger.critical("store unavailable", metadata: ["subsystem": "store", "error": "\(error)"])
+            sink.flush()
+            printError("\(error)")
+            throw GraceExit.store
+        }
+    }
+}

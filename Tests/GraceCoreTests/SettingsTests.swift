@@ -1,0 +1,105 @@
+import GraceCore
+import Testing
+
+@Suite struct SettingsTests {
+    private func values(_ pairs: [String: String], origin: String = "environment") -> [String: SettingValue] {
+        pairs.mapValues { SettingValue(value: $0, origin: origin) }
+    }
+
+    @Test func defaultsMatchTheDesign() throws {
+        let settings = try GraceSettings(values: [:])
+        #expect(settings.home == "./grace-home")
+        #expect(settings.host == "127.0.0.1" && settings.port == 8000)
+        #expect(settings.structuredLogging && settings.autoSnapshotBeforeBoot && settings.selfHealObserveOnly)
+        #expect(!settings.selfHealExecute)
+        #expect(settings.apiToken == nil)
+        #expect(settings.bootProfile == .production)
+        #expect(settings.maxUnattendedTier == .tier1)
+    }
+
+    @Test func valuesAreParsed() throws {
+        let settings = try GraceSettings(values: values([
+            "GRACE_PORT": "9090", "SELF_HEAL_EXECUTE": "Yes", "STRUCTURED_LOGGING": "0", "GRACE_MAX_UNATTENDED_TIER": "2",
+            "GRACE_BOOT_PROFILE": "BASIC", "GRACE_REQUIRED_SECRETS": "GITHUB_TOKEN, AMP_API_KEY,", "GRACE_API_TOKEN": "s3cret-token",
+        ]))
+        #expect(settings.port == 9090 && settings.selfHealExecute && !settings.structuredLogging)
+        #expect(settings.maxUnattendedTier == .tier2 && settings.bootProfile == .basic)
+        #expect(settings.requiredSecrets == ["GITHUB_TOKEN", "AMP_API_KEY"])
+        #expect(settings.secretValues == ["s3cret-token"])
+    }
+
+    @Test(arguments: [
+        ("GRACE_PORT", "abc", "an integer port"),
+        ("GRACE_PORT", "70000", "an integer port"),
+        ("SELF_HEAL_EXECUTE", "maybe", "true or false"),
+        ("STRUCTURED_LOGGING", "", "true or false"),
+        ("GRACE_BOOT_PROFILE", "turbo", "one of production, basic"),
+        ("GRACE_MAX_UNATTENDED_TIER", "tier_9", "tier_0, tier_1"),
+        ("GRACE_LOG_LEVEL", "loud", "one of trace"),
+    ])
+    func aBadValueNamesTheKeyTheValueAndWhatIsAllowed(key: String, value: String, allowed: String) {
+        do {
+            _ = try GraceSettings(values: values([key: value], origin: "/tmp/x/.env"))
+            Issue.record("\(key)=\(value) must be refused")
+        } catch {
+            #expect(error.problems.count == 1)
+            let message = error.description
+            #expect(message.contains(key) && message.contains("\"\(value)\"") && message.contains(allowed))
+            #expect(message.contains("/tmp/x/.env"))
+        }
+    }
+
+    @Test func everyBadKeyIsReportedAtOnce() {
+        #expect(throws: SettingsError.self) { try GraceSettings(values: values(["GRACE_PORT": "x", "SELF_HEAL_EXECUTE": "y"])) }
+        do { _ = try GraceSettings(values: values(["GRACE_PORT": "x", "SELF_HEAL_EXECUTE": "y"])) } catch {
+            #expect(Set(error.problems.map(\.key)) == ["GRACE_PORT", "SELF_HEAL_EXECUTE"])
+        }
+    }
+
+    @Test func unknownGraceKeysAreFlagged() {
+        #expect(GraceSettings.unknownGraceKeys(in: values(["GRACE_PROT": "1", "GRACE_PORT": "1", "PATH": "/bin"])) == ["GRACE_PROT"])
+    }
+
+    @Test func secretKeysAreRecognised() {
+        #expect(GraceSettings.isSecretKey("GITHUB_TOKEN") && GraceSettings.isSecretKey("AMP_API_KEY"))
+        #expect(GraceSettings.isSecretKey("DB_PASSWORD") && !GraceSettings.isSecretKey("GRACE_PORT"))
+    }
+}
+
+@Suite struct DotEnvTests {
+    @Test func parsesTheCommonForms() throws {
+        let text = """
+            # comment
+            GRACE_PORT=8080
+            export STRUCTURED_LOGGING = false   # trailing comment
+            QUOTED="a \\"b\\" c\\nd"
+            SINGLE='literal $HOME \\n'
+            EMPTY=
+            CRLF=yes\r
+            UNICODE=héllo ✓
+            """
+        let values = try DotEnv.parse(text, source: ".env")
+        #expect(values["GRACE_PORT"] == "8080")
+        #expect(values["STRUCTURED_LOGGING"] == "false")
+        #expect(values["QUOTED"] == "a \"b\" c\nd")
+        #expect(values["SINGLE"] == "literal $HOME \\n")
+        #expect(values["EMPTY"] == "")
+        #expect(values["CRLF"] == "yes")
+        #expect(values["UNICODE"] == "héllo ✓")
+    }
+
+    @Test(arguments: [
+        ("JUSTTEXT", 1, "expected KEY=value"),
+        ("OK=1\n1BAD=2", 2, "not a valid variable name"),
+        ("A=\"unterminated", 1, "unterminated"),
+        ("A=\"x\" junk", 1, "unexpected text"),
+    ])
+    func errorsNameTheFileAndLine(text: String, line: Int, reason: String) {
+        #expect {
+            try DotEnv.parse(text, source: "home/.env")
+        } throws: { error in
+            guard let error = error as? DotEnv.ParseError else { return false }
+            return error.line == line && error.description.hasPrefix("home/.env:\(line):") && error.reason.contains(reason)
+        }
+    }
+}

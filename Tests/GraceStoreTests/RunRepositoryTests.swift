@@ -1,0 +1,93 @@
+import Foundation
+import GraceCore
+import Testing
+@testable import GraceStore
+
+@Suite struct RunRepositoryTests {
+    @Test func runLifecycleAndTimeline() async throws {
+        let home = try TemporaryHome()
+        let runs = try SQLiteStore(layout: home.layout).repositories.runs
+        let run = try await runs.create(AgentRun(trigger: .manual, subsystem: "planner", body: ["goal": "ship ✓"]))
+        let step = try await runs.addStep(TimelineStep(runID: run.runID, stepType: "plan_creation", subsystem: "planner",
+                                                       description: "plan", status: .running, details: ["k": 1]))
+        let updated = try await runs.updateStep(runID: run.runID, stepID: step.stepID, StepUpdate(status: .success, durationMS: 12.5))
+        #expect(updated.status == .success && updated.durationMS == 12.5)
+        #expect(try await runs.activeRuns().map(\.runID) == [run.runID])
+
+        let completed = try await runs.complete(runID: run.runID, status: .success, at: Timestamp.now())
+        #expect(completed.status == .success && completed.endedAt != nil)
+        #expect(try await runs.activeRuns().isEmpty)
+        let stored = try #require(try await runs.run(id: run.runID))
+        #expect(stored.body == ["goal": "ship ✓"])
+        #expect(try await runs.steps(runID: run.runID) == [updated])
+    }
+
+    @Test func illegalChangesAreRefused() async throws {
+        let home = try TemporaryHome()
+        let runs = try SQLiteStore(layout: home.layout).repositories.runs
+        let run = try await runs.create(AgentRun(trigger: .event, subsystem: "s"))
+        let step = try await runs.addStep(TimelineStep(runID: run.runID, stepType: "verification", subsystem: "s",
+                                                       description: "", status: .success))
+        await #expect(throws: StoreError.conflict("step \(step.stepID) cannot go from success to running")) {
+            try await runs.updateStep(runID: run.runID, stepID: step.stepID, StepUpdate(status: .running))
+        }
+        await #expect(throws: StoreError.notFound(kind: "run", id: "run_missing")) {
+            try await runs.addStep(TimelineStep(runID: "run_missing", stepType: "x", subsystem: "s", description: "", status: .pending))
+        }
+        _ = try await runs.complete(runID: run.runID, status: .failed, at: Timestamp.now())
+        await #expect(throws: StoreError.self) {
+            try await runs.complete(runID: run.runID, status: .success, at: Timestamp.now())
+        }
+        await #expect(throws: StoreError.self) {
+            try await runs.addStep(TimelineStep(runID: run.runID, stepType: "x", subsystem: "s", description: "", status: .pending))
+        }
+    }
+
+    @Test func eightConcurrentWritersSeeNoLockErrors() async throws {
+        let home = try TemporaryHome()
+        let store = try SQLiteStore(layout: home.layout)
+        let second = try SQLiteStore(layout: home.layout)
+        let run = try await store.repositories.runs.create(AgentRun(trigger: .autonomous, subsystem: "load"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                let repositories = writer.isMultiple(of: 2) ? store.repositories : second.repositories
+                group.addTask {
+                    for index in 0..<100 {
+                        _ = try await repositories.runs.addStep(TimelineStep(runID: run.runID, stepType: "kernel_selection",
+                                                                             subsystem: "w\(writer)", description: "\(index)",
+                                                                             status: .success, durationMS: 1))
+                        try await repositories.metrics.record([MetricSnapshot(metricID: "m\(writer)", windowStart: Timestamp.now(),
+                                                                              windowEnd: Timestamp.now(), stats: ["v": 1],
+                                                                              bands: [:], latestBand: .good)])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.repositories.runs.steps(runID: run.runID).count == 800)
+        #expect(try await store.repositories.metrics.latestPerMetric().count == 8)
+    }
+
+    @Test func approvalsAreDecidedAndExecutedOnce() async throws {
+        let home = try TemporaryHome()
+        let approvals = try SQLiteStore(layout: home.layout).repositories.approvals
+        let request = try await approvals.create(ApprovalRequest(requestedBy: "grace", reason: "tier_3 playbook", playbookID: "pb"))
+        #expect(try await approvals.approvals(status: .pending, limit: 10).map(\.eventID) == [request.eventID])
+        #expect(try await approvals.markExecuted(id: request.eventID) == false)
+        let decided = try await approvals.decide(id: request.eventID, approve: true, by: "ops", reason: "ok")
+        #expect(decided.status == .approved && decided.decisionBy == "ops")
+        await #expect(throws: StoreError.self) { try await approvals.decide(id: request.eventID, approve: false, by: "x", reason: nil) }
+        #expect(try await approvals.markExecuted(id: request.eventID) == true)
+        #expect(try await approvals.markExecuted(id: request.eventID) == false)
+    }
+
+    @Test func playbookStatsAccumulate() async throws {
+        let home = try TemporaryHome()
+        let playbooks = try SQLiteStore(layout: home.layout).repositories.playbooks
+        try await playbooks.upsert(PlaybookRecord(id: "unlock_database", name: "unlock_database", riskLevel: .low, autonomyTier: .tier1))
+        try await playbooks.recordAttempt(playbookID: "unlock_database", patternID: "database_locked", succeeded: true, at: Timestamp.now())
+        try await playbooks.recordAttempt(playbookID: "unlock_database", patternID: "database_locked", succeeded: false, at: Timestamp.now())
+        #expect(try await playbooks.stats().map { [$0.attempts, $0.successes] } == [[2, 1]])
+        #expect(try await playbooks.playbooks().first?.autonomyTier == .tier1)
+    }
+}
