@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
+        .target(name: "CGraceShims"),
         .target(
             name: "GraceCore",
             swiftSettings: swiftSettings
@@ -49,6 +50,7 @@ let package = Package(
         .target(
             name: "GraceBoot",
             dependencies: [
+                "CGraceShims",
                 "GraceCore",
                 "GraceLog",
                 "GraceStore",

@@ -13,7 +13,7 @@ struct Grace: AsyncParsableCommand {
             Data lives under GRACE_HOME (default ./grace-home).
             """,
         version: version,
-        subcommands: [UpCommand.self, BootCommand.self, StopCommand.self, SnapshotCommand.self, AuditCommand.self, SettingsCommand.self,
-                      BenchCommand.self]
+        subcommands: [UpCommand.self, BootCommand.self, StopCommand.self, SnapshotCommand.self, DiagnoseCommand.self,
+                      ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self]
     )
 }

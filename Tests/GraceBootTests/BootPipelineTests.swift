@@ -96,6 +96,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home.layout.lastBootReportText))
     }
 
+    @Test func aMissingSecretWithAConfiguredDefaultIsHealedDuringBoot() async throws {
+        let home = try BootFixture()
+        home.overrides["GRACE_REQUIRED_SECRETS"] = "SERVICE_TOKEN"
+        home.overrides["SELF_HEAL_OBSERVE_ONLY"] = "false"
+        home.overrides["SELF_HEAL_EXECUTE"] = "true"
+        try Data("SERVICE_TOKEN=local-dev-token\n".utf8).write(to: URL(fileURLWithPath: home.layout.path("env.defaults")))
+        let (report, _) = try await home.boot()
+        #expect(report.status == .success, "\(report.text)")
+        let guardrail = try #require(report.stages.first { $0.name == "schema_and_secrets_guardrail" })
+        #expect(guardrail.status == .passedAfterHeal)
+        #expect(guardrail.healing.contains { $0.playbookID == "create_default_env" && $0.patternID == "missing_env_secrets" && $0.succeeded })
+        #expect(try String(contentsOfFile: home.layout.envFile, encoding: .utf8).contains("SERVICE_TOKEN="))
+        #expect(!(try String(contentsOfFile: home.layout.lastBootReportText, encoding: .utf8)).contains("local-dev-token"))
+        let store = try SQLiteStore(layout: home.layout)
+        #expect(try await store.repositories.verifications.recent(limit: 5).first?.passed == true)
+        #expect(try await store.repositories.audit.tail(limit: 50).contains { $0.action == "playbook.execute" && $0.payload.contains("create_default_env") })
+    }
+
     @Test func aNonCriticalFailureGivesPartial() async throws {
         let home = try BootFixture()
         try Data("{ this is not json".utf8).write(to: URL(fileURLWithPath: home.layout.playbooksDirectory + "/broken.json"))

@@ -16,7 +16,7 @@ import Testing
         let health = try await second.health()
         #expect(health.count == 2)
         #expect(health.allSatisfy { $0.isHealthy })
-        #expect(health[0].appliedMigrations == ["v1_core"])
+        #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details"])
         try second.close()
     }
 

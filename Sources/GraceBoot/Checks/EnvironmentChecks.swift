@@ -92,7 +92,10 @@ struct SchemaMigrationCheck: BootCheck {
 /// Every secret named in `GRACE_REQUIRED_SECRETS` has a value (the value itself is never reported).
 struct RequiredSecretsCheck: BootCheck {
     func run(in context: BootContext) async throws -> StageResult {
-        let missing = context.settings.requiredSecrets.filter { (context.value(of: $0) ?? "").isEmpty }
+        // The home's .env is read again: a fix made during this boot must count when the stage re-runs.
+        let missing = context.settings.requiredSecrets.filter {
+            (context.value(of: $0) ?? EnvFile.value(of: $0, in: context.layout.envFile) ?? "").isEmpty
+        }
         let findings = missing.map { key in
             Finding(message: "required secret \(key) is not set",
                     evidence: "\(key) is missing from the environment, ./.env and \(context.layout.envFile)",

@@ -83,27 +83,9 @@ public struct BuiltInHealer: StageHealer {
             result: attempt.decision == "execute" ? (attempt.succeeded ? "succeeded" : "failed") : attempt.decision))
     }
 
-    /// Moves each damaged file aside (kept as evidence) and restores it from the newest snapshot
-    /// in which it was healthy.
+    /// Closes the store and restores the damaged files from the newest healthy snapshot.
     private func restoreDamaged(_ findings: [Finding], in context: BootContext) throws -> String {
-        let snapshots = SnapshotStore(layout: context.layout)
-        var restored: [String] = []
         context.closeStore()
-        for finding in findings {
-            guard let path = finding.resource else { continue }
-            let name = Self.fileName(path)
-            guard let source = snapshots.list().first(where: { manifest in
-                manifest.files.contains { $0.name == name && $0.state == .copied }
-            }) else {
-                throw HealingError("no snapshot holds a healthy copy of \(name)")
-            }
-            let aside = path + ".damaged-" + Timestamp.compact(from: Date())
-            if FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.moveItem(atPath: path, toPath: aside)
-            }
-            try snapshots.restore(id: source.snapshotID, names: [name])
-            restored.append("\(name) from \(source.snapshotID) (damaged file kept as \(Self.fileName(aside)))")
-        }
-        return "restored " + restored.joined(separator: "; ")
+        return try SnapshotRestorer(layout: context.layout).restoreFromNewestHealthy(findings.compactMap(\.resource))
     }
 }

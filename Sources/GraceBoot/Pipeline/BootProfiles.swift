@@ -10,7 +10,7 @@ public enum BootProfiles {
             CheckStage("core_services_isolation", critical: true, checks: [SafeModeCheck()]),
             CheckStage("startup_playbooks", critical: false, checks: [StartupPlaybooksCheck(healer: healer)]),
             CheckStage("codec_validation", critical: false, checks: [CodecCheck()]),
-            CheckStage("autonomy_load", critical: false, checks: [PlaybookLoadCheck()]),
+            CheckStage("autonomy_load", critical: false, checks: [PlaybookLoadCheck(), KnowledgeBaseCheck()]),
             CheckStage("smoke_tests", critical: true, checks: [ServiceBringUpCheck(), SmokeQueriesCheck(), HTTPSmokeCheck()]),
             CheckStage("continuous_monitor", critical: false, checks: [MonitorCheck()]),
         ]
@@ -24,7 +24,7 @@ public enum BootProfiles {
             CheckStage("schema_and_secrets_guardrail", critical: true, checks: [SchemaMigrationCheck(), RequiredSecretsCheck()]),
             CheckStage("safe_mode_boot_and_self_heal", critical: true,
                        checks: [SafeModeCheck(), CodecCheck(), StartupPlaybooksCheck(healer: healer)]),
-            CheckStage("playbook_verification", critical: false, checks: [PlaybookLoadCheck()]),
+            CheckStage("playbook_verification", critical: false, checks: [PlaybookLoadCheck(), KnowledgeBaseCheck()]),
             CheckStage("full_service_bring_up", critical: true, checks: [ServiceBringUpCheck()]),
             CheckStage("smoke_tests", critical: true, checks: [SmokeQueriesCheck(), HTTPSmokeCheck()]),
             CheckStage("continuous_oversight", critical: false, checks: [MonitorCheck()]),
@@ -32,7 +32,8 @@ public enum BootProfiles {
     }
 
     /// The pipeline for a profile, with Grace's healer.
-    public static func pipeline(_ profile: GraceSettings.BootProfileName, healer: any StageHealer = BuiltInHealer()) -> BootPipeline {
+    public static func pipeline(_ profile: GraceSettings.BootProfileName,
+                                healer: any StageHealer = CompositeHealer([BuiltInHealer(), KnowledgeBaseHealer()])) -> BootPipeline {
         switch profile {
         case .basic: BootPipeline(profile: profile.rawValue, stages: basic(healer: healer), healer: healer)
         case .production: BootPipeline(profile: profile.rawValue, stages: production(healer: healer), healer: healer)

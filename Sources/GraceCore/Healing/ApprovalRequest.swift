@@ -16,10 +16,13 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     public var decisionReason: String?
     public var createdAt: String
     public var decidedAt: String?
+    /// What the playbook needs when it runs after approval (the match and its captures).
+    public var details: JSONValue?
 
     public init(eventID: String = Identifier.approval(), status: Status = .pending, requestedBy: String, reason: String,
                 playbookID: String? = nil, patternID: String? = nil, runID: String? = nil, decisionBy: String? = nil,
-                decisionReason: String? = nil, createdAt: String = Timestamp.now(), decidedAt: String? = nil) {
+                decisionReason: String? = nil, createdAt: String = Timestamp.now(), decidedAt: String? = nil,
+                details: JSONValue? = nil) {
         self.eventID = eventID
         self.status = status
         self.requestedBy = requestedBy
@@ -31,9 +34,11 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         self.decisionReason = decisionReason
         self.createdAt = createdAt
         self.decidedAt = decidedAt
+        self.details = details
     }
 
     enum CodingKeys: String, CodingKey {
+        case details
         case eventID = "event_id", status, requestedBy = "requested_by", reason, playbookID = "playbook_id"
         case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionReason = "decision_reason"
         case createdAt = "created_at", decidedAt = "decided_at"

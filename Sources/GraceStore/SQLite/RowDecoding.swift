@@ -41,7 +41,8 @@ extension ApprovalRequest {
         self.init(eventID: row["event_id"], status: try row.enumValue("status", as: Status.self),
                   requestedBy: row["requested_by"], reason: row["reason"], playbookID: row["playbook_id"],
                   patternID: row["pattern_id"], runID: row["run_id"], decisionBy: row["decision_by"],
-                  decisionReason: row["decision_reason"], createdAt: row["created_at"], decidedAt: row["decided_at"])
+                  decisionReason: row["decision_reason"], createdAt: row["created_at"], decidedAt: row["decided_at"],
+                  details: row.json("details"))
     }
 }
 

@@ -9,11 +9,11 @@ struct SQLiteApprovalRepository: ApprovalRepository {
         try await database.write { db in
             try db.execute(sql: """
                 INSERT INTO approval_requests (event_id, status, requested_by, reason, playbook_id, pattern_id, run_id,
-                    decision_by, decision_reason, created_at, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    decision_by, decision_reason, created_at, decided_at, details)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [request.eventID, request.status.rawValue, request.requestedBy, request.reason, request.playbookID,
                                  request.patternID, request.runID, request.decisionBy, request.decisionReason, request.createdAt,
-                                 request.decidedAt])
+                                 request.decidedAt, request.details?.jsonText])
             return request
         }
     }

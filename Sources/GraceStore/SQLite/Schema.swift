@@ -127,6 +127,10 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'immutable_log is append-only: deletes are refused'); END;
                 """)
         }
+        migrator.registerMigration("v2_approval_details") { db in
+            // What an approved playbook needs to run later: the pattern's match and its captures.
+            try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN details TEXT")
+        }
         return migrator
     }
 

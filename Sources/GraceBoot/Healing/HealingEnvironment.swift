@@ -1,0 +1,51 @@
+import Foundation
+import GraceCore
+
+/// Where fixes apply: the env file to complete, the SQLite files to repair, the migrations to run.
+///
+/// Defaults point at Grace's own home; a supervised service supplies its own.
+public struct HealingEnvironment: Sendable {
+    /// The env file `set_env_default` and `set_utf8_environment` write to.
+    public var envFile: String
+    /// SQLite files that pragma, checkpoint and lock actions work on.
+    public var databases: [String]
+    /// A folder of `.sql` files and the database they apply to; nil means Grace's own migrations.
+    public var sqlMigrations: (directory: String, database: String)?
+    /// Default values for missing variables (from `GRACE_HOME/env.defaults` and playbook parameters).
+    public var envDefaults: [String: String]
+
+    public init(envFile: String, databases: [String], sqlMigrations: (directory: String, database: String)? = nil,
+                envDefaults: [String: String] = [:]) {
+        self.envFile = envFile
+        self.databases = databases
+        self.sqlMigrations = sqlMigrations
+        self.envDefaults = envDefaults
+    }
+
+    /// Grace's own home: its `.env`, both databases, and defaults from `env.defaults`.
+    public static func graceHome(_ layout: GraceHomeLayout) -> HealingEnvironment {
+        HealingEnvironment(envFile: layout.envFile, databases: [layout.graceDatabase, layout.metricsDatabase],
+                           envDefaults: loadDefaults(layout.path("env.defaults")))
+    }
+
+    /// Reads a defaults file in `.env` form; a missing or unreadable file gives no defaults.
+    public static func loadDefaults(_ path: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [:] }
+        return (try? DotEnv.parse(text, source: path)) ?? [:]
+    }
+}
+
+/// Everything one playbook run needs to know.
+public struct HealingRequest: Sendable {
+    public var pattern: FailurePattern
+    public var match: SignatureMatch
+    public var playbook: Playbook
+    public var runID: String?
+    public var environment: HealingEnvironment
+
+    /// A capture of the match, or a parameter of the step.
+    public func value(_ name: String, step: PlaybookStep? = nil) -> String? {
+        if let text = step?.parameters[name]?.stringValue { return text }
+        return match.captures[name]
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import GraceCore
+import GraceStore
+
+/// Matches a failed stage's findings against the knowledge base and hands each recognised
+/// failure to the ``SelfHealer``.
+public struct KnowledgeBaseHealer: StageHealer {
+    public init() {}
+
+    public func heal(stage: String, findings: [Finding], in context: BootContext) async -> [HealingAttempt] {
+        let text = findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
+        guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return [] }
+        guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return [] }
+        var attempts: [HealingAttempt] = []
+        var handled = Set<String>()
+        for match in matcher.matches(in: text) where handled.insert(match.patternID + "|" + match.captures.description).inserted {
+            attempts.append(await healer.handle(match, runID: context.runID).attempt)
+        }
+        return attempts
+    }
+
+    static func makeHealer(for context: BootContext) throws -> SelfHealer {
+        try SelfHealer.forHome(settings: context.settings, repositories: context.store?.repositories, logger: context.logger,
+                               playbooks: context.playbooks.isEmpty ? nil : context.playbooks)
+    }
+}
+
+/// Autonomy load: the knowledge base is in place and every pattern compiles.
+struct KnowledgeBaseCheck: BootCheck {
+    func run(in context: BootContext) async throws -> StageResult {
+        let store = KnowledgeBaseStore(layout: context.layout)
+        do {
+            let added = try store.prepare()
+            let knowledgeBase = try store.load()
+            _ = try SignatureMatcher(patterns: knowledgeBase.patterns)
+            let unknownPlaybooks = knowledgeBase.patterns.filter { pattern in
+                !context.playbooks.isEmpty && !context.playbooks.contains { $0.id == pattern.playbookID }
+            }
+            let findings = unknownPlaybooks.map {
+                Finding(message: "pattern \($0.id) names playbook \($0.playbookID), which is not defined", code: "playbook_unknown", resource: $0.id)
+            }
+            if !added.isEmpty && added.count < knowledgeBase.patterns.count {
+                context.logger.info("knowledge base merged", metadata: ["subsystem": "knowledge_base", "added": .array(added.map { .string($0) })])
+            }
+            return .from(findings, otherwise: .warning)
+        } catch {
+            return StageResult(status: .failed, findings: [Finding(message: "the knowledge base cannot be used", evidence: "\(error)",
+                                                                   code: "knowledge_base_invalid", resource: store.path)])
+        }
+    }
+}

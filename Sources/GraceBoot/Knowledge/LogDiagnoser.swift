@@ -1,0 +1,89 @@
+import Foundation
+import GraceCore
+
+/// Streams a log of any size through the signature matcher, in large chunks.
+public struct LogDiagnoser: Sendable {
+    /// What one pattern matched.
+    public struct PatternHits: Sendable, Equatable, Codable {
+        public var patternID: String
+        public var count: Int
+        /// The first matches, as evidence.
+        public var evidence: [SignatureMatch]
+
+        enum CodingKeys: String, CodingKey { case patternID = "pattern_id", count, evidence }
+    }
+
+    public struct Result: Sendable, Equatable, Codable {
+        public var lines: Int
+        public var bytes: Int
+        public var hits: [PatternHits]
+    }
+
+    let matcher: SignatureMatcher
+    let chunkSize: Int
+    let evidenceLimit: Int
+
+    public init(matcher: SignatureMatcher, chunkSize: Int = 8 << 20, evidenceLimit: Int = 5) {
+        self.matcher = matcher
+        self.chunkSize = chunkSize
+        self.evidenceLimit = evidenceLimit
+    }
+
+    /// Reads `descriptor` to its end (a file or standard input).
+    public func diagnose(descriptor: Int32) throws -> Result {
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var carried = 0  // bytes of an unfinished line kept at the start of the buffer
+        var lineNumber = 1
+        var bytes = 0
+        var hits: [String: PatternHits] = [:]
+        var order: [String] = []
+
+        func consume(_ count: Int) {
+            buffer.withUnsafeBytes { raw in
+                let (matches, lines) = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber)
+                lineNumber += lines
+                for match in matches {
+                    if hits[match.patternID] == nil {
+                        hits[match.patternID] = PatternHits(patternID: match.patternID, count: 0, evidence: [])
+                        order.append(match.patternID)
+                    }
+                    hits[match.patternID]!.count += 1
+                    if hits[match.patternID]!.evidence.count < evidenceLimit { hits[match.patternID]!.evidence.append(match) }
+                }
+            }
+        }
+
+        while true {
+            if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }  // a giant line
+            let read = buffer.withUnsafeMutableBytes { raw in Foundation.read(descriptor, raw.baseAddress! + carried, raw.count - carried) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+            if read == 0 {
+                if carried > 0 { consume(carried) }
+                break
+            }
+            bytes += read
+            let filled = carried + read
+            guard let lastNewline = buffer[..<filled].lastIndex(of: 0x0A) else {
+                carried = filled
+                continue
+            }
+            consume(lastNewline + 1)
+            carried = filled - (lastNewline + 1)
+            if carried > 0 { buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + lastNewline + 1, carried) } }
+        }
+        return Result(lines: lineNumber - 1, bytes: bytes, hits: order.map { hits[$0]! })
+    }
+
+    /// Diagnoses a file by path.
+    public func diagnose(path: String) throws -> Result {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot open \(path): \(String(cString: strerror(errno)))"])
+        }
+        defer { close(descriptor) }
+        return try diagnose(descriptor: descriptor)
+    }
+}

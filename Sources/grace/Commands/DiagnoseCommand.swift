@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import GraceBoot
+import GraceCore
+
+struct DiagnoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Find known failure patterns in a log file (or - for standard input); changes nothing.",
+        discussion: """
+            Prints each matched pattern with its evidence lines, root cause, the playbook Grace would run
+            and the governance decision under the current settings. Exit 0 when nothing matched, 1 when
+            a pattern matched, 2 on bad input.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Log file to read, or - for standard input.") var file: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let runtime = try Runtime.start(options, label: "grace.diagnose", console: false)
+        let healer: SelfHealer
+        let matcher: SignatureMatcher
+        do {
+            healer = try SelfHealer.forHome(settings: runtime.settings, repositories: nil, logger: runtime.logger)
+            matcher = try SignatureMatcher(patterns: healer.knowledgeBase.patterns)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        let start = ContinuousClock.now
+        let result: LogDiagnoser.Result
+        do {
+            let diagnoser = LogDiagnoser(matcher: matcher)
+            result = file == "-" ? try diagnoser.diagnose(descriptor: STDIN_FILENO) : try diagnoser.diagnose(path: file)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var findings: [Diagnosis] = []
+        for hits in result.hits {
+            guard let pattern = healer.knowledgeBase.pattern(hits.patternID) else { continue }
+            let (playbook, decision) = await healer.decision(for: pattern)
+            findings.append(Diagnosis(patternID: pattern.id, title: pattern.title, count: hits.count, rootCause: pattern.rootCause,
+                                      playbookID: playbook?.id ?? pattern.playbookID, riskLevel: playbook?.riskLevel ?? pattern.riskLevel,
+                                      autonomyTier: playbook?.autonomyTier ?? pattern.autonomyTier, decision: decision, evidence: hits.evidence))
+        }
+        if json {
+            let report = DiagnosisReport(file: file, lines: result.lines, bytes: result.bytes, seconds: seconds, patterns: findings)
+            print(String(decoding: try JSONEncoder.sortedOutput.encode(report), as: UTF8.self))
+        } else {
+            print(Self.render(findings, lines: result.lines, bytes: result.bytes, seconds: seconds))
+        }
+        if !findings.isEmpty { throw GraceExit.failure }
+    }
+
+    static func render(_ findings: [Diagnosis], lines: Int, bytes: Int, seconds: Double) -> String {
+        var text: [String] = []
+        let rate = seconds > 0 ? Int(Double(lines) / seconds) : lines
+        text.append("scanned \(lines) lines (\(bytes) bytes) in \(String(format: "%.3f", seconds)) s, \(rate) lines/s")
+        if findings.isEmpty { text.append("no known failure pattern found") }
+        for finding in findings {
+            text.append("")
+            text.append("● \(finding.patternID): \(finding.title)  (\(finding.count) line\(finding.count == 1 ? "" : "s"))")
+            for match in finding.evidence {
+                text.append("    line \(match.lineNumber): \(match.line.prefix(200))")
+                if !match.captures.isEmpty {
+                    text.append("      captured: " + match.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+                }
+            }
+            text.append("  root cause: \(finding.rootCause)")
+            text.append("  playbook:   \(finding.playbookID) (\(finding.riskLevel.rawValue) risk, \(finding.autonomyTier))")
+            text.append("  decision:   \(finding.decision.rawValue)")
+        }
+        return text.joined(separator: "\n")
+    }
+
+    struct Diagnosis: Encodable {
+        var patternID: String
+        var title: String
+        var count: Int
+        var rootCause: String
+        var playbookID: String
+        var riskLevel: RiskLevel
+        var autonomyTier: AutonomyTier
+        var decision: GovernanceDecision
+        var evidence: [SignatureMatch]
+
+        enum CodingKeys: String, CodingKey {
+            case patternID = "pattern_id", title, count, rootCause = "root_cause", playbookID = "playbook_id"
+            case riskLevel = "risk_level", autonomyTier = "autonomy_tier", decision, evidence
+        }
+    }
+
+    struct DiagnosisReport: Encodable {
+        var file: String
+        var lines: Int
+        var bytes: Int
+        var seconds: Double
+        var patterns: [Diagnosis]
+    }
+}

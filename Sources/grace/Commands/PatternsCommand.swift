@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import GraceBoot
+import GraceCore
+import GraceStore
+
+struct PatternsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "List known failure patterns with counts, success rates, best fix and predictions.")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Print as JSON.") var json = false
+
+    func run() async throws {
+        let runtime = try Runtime.start(options, label: "grace.patterns", console: false)
+        let store = try runtime.openStore()
+        let knowledge: KnowledgeBase
+        do {
+            let file = KnowledgeBaseStore(layout: runtime.layout)
+            try file.prepare()
+            knowledge = try file.load()
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+        let summary = try await LearningSummary.compute(knowledgeBase: knowledge, repositories: store.repositories, layout: runtime.layout,
+                                                        settings: runtime.settings)
+        if json {
+            print(String(decoding: try JSONEncoder.sortedOutput.encode(summary), as: UTF8.self))
+            return
+        }
+        print("startup health score: \(summary.healthScore)/100")
+        for pattern in summary.patterns {
+            print("")
+            print("\(pattern.patternID)  (\(pattern.riskLevel.rawValue) risk, \(pattern.autonomyTier))  seen \(pattern.occurrences)x")
+            for fix in pattern.fixes {
+                let rate = fix.successRate.map { String(format: "%.0f%%", $0 * 100) } ?? "untried"
+                let marker = fix.playbookID == pattern.bestFix ? "→" : " "
+                print("  \(marker) \(fix.playbookID): \(fix.successes)/\(fix.attempts) (\(rate)), lower bound \(String(format: "%.2f", fix.lowerBound))")
+            }
+        }
+        print("")
+        if summary.predictions.isEmpty { print("no failures predicted") }
+        for prediction in summary.predictions {
+            print("likely: \(prediction.patternID) \(Int(prediction.likelihood * 100))% — \(prediction.reason)")
+        }
+    }
+}
