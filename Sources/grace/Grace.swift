@@ -14,6 +14,7 @@ struct Grace: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [UpCommand.self, BootCommand.self, StopCommand.self, SnapshotCommand.self, DiagnoseCommand.self,
-                      ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self]
+                      ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self,
+                      LogsCommand.self, CorrelateCommand.self]
     )
 }
