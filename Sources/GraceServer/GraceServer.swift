@@ -1,5 +1,6 @@
 import Foundation
 import GraceCore
+import GraceLog
 import GraceStore
 import Hummingbird
 import Logging
@@ -11,12 +12,21 @@ public struct ServerDependencies: Sendable {
     public var settings: GraceSettings
     public var version: String
     public var startedAt: Date
+    /// Where the boot reports, training records and log files are read from.
+    public var layout: GraceHomeLayout
+    /// The sink writing the home's log file, flushed before the log files are read so that
+    /// timelines count every line logged so far (nil when logs go elsewhere).
+    public var logSink: LogFileSink?
 
-    public init(repositories: GraceRepositories, settings: GraceSettings, version: String, startedAt: Date = Date()) {
+    /// `layout` defaults to the layout of `settings.home`.
+    public init(repositories: GraceRepositories, settings: GraceSettings, version: String, startedAt: Date = Date(),
+                layout: GraceHomeLayout? = nil, logSink: LogFileSink? = nil) {
         self.repositories = repositories
         self.settings = settings
         self.version = version
         self.startedAt = startedAt
+        self.layout = layout ?? GraceHomeLayout(root: settings.home)
+        self.logSink = logSink
     }
 }
 
@@ -49,12 +59,36 @@ public enum GraceHTTPServer {
         guard isLoopback(settings.host) || settings.apiToken != nil else {
             throw ServerConfigurationError.tokenRequiredBeyondLoopback(host: settings.host)
         }
-        let router = Router()
-        HealthRoutes(dependencies: dependencies).register(on: router)
+        let (router, _) = makeRouter(dependencies: dependencies, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "grace"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
             logger: logger)
+    }
+
+    /// The router with every middleware and route, and the table of the routes it registered.
+    static func makeRouter(dependencies: ServerDependencies, logger: Logger) -> (Router<GraceRequestContext>, RouteTable) {
+        let router = Router(context: GraceRequestContext.self)
+        let table = RouteTable()
+        let metrics = HTTPMetrics()
+        // Outermost first; middleware applies only to routes added after it, so these come first.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
+        router.add(middleware: ErrorMiddleware(logger: logger, routes: table))
+        router.add(middleware: AuthMiddleware(token: dependencies.settings.apiToken))
+
+        let api = APIRouter(router: router, table: table)
+        HealthRoutes(dependencies: dependencies).register(on: api)
+        RunRoutes(dependencies: dependencies, logger: logger).register(on: api)
+        ApprovalRoutes(dependencies: dependencies, logger: logger).register(on: api)
+        PlaybookRoutes(dependencies: dependencies).register(on: api)
+        PatternRoutes(dependencies: dependencies).register(on: api)
+        BootReportRoutes(layout: dependencies.layout).register(on: api)
+        AuditRoutes(dependencies: dependencies).register(on: api)
+        MetricRoutes(dependencies: dependencies, metrics: metrics).register(on: api)
+        StartupRoutes(dependencies: dependencies).register(on: api)
+        DocumentRoutes(version: dependencies.version).register(on: api)
+        return (router, table)
     }
 }

@@ -35,7 +35,8 @@ public final class ServerLauncher: ServiceLauncher {
         let logger = context.logger
         let (listening, continuation) = AsyncStream<Int>.makeStream()
         let application = try GraceHTTPServer.makeApplication(
-            dependencies: ServerDependencies(repositories: store.repositories, settings: settings, version: version),
+            dependencies: ServerDependencies(repositories: store.repositories, settings: settings, version: version,
+                                             layout: context.layout, logSink: logSink),
             logger: Logger(label: "grace.http")
         ) { port in
             continuation.yield(port)

@@ -104,18 +104,23 @@ final class HealingFixture {
         let fixture = try HealingFixture()
         let holder = try DatabaseQueue(path: fixture.serviceDatabase)
         let (held, signal) = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        // Another writer holds the write lock until the test lets it go, while the healer is waiting.
         let locker = Task.detached {
             try holder.inDatabase { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
                 signal.yield()
-                Thread.sleep(forTimeInterval: 1.0)
+                release.wait()
                 try db.execute(sql: "COMMIT")
             }
         }
         var iterator = held.makeAsyncIterator()
         _ = await iterator.next()
         #expect(!SQLiteMaintenance.canTakeWriteLock(fixture.serviceDatabase, timeout: 0.05))
-        let outcome = try await fixture.healer().handle(try fixture.match("sqlite3.OperationalError: database is locked"), runID: nil)
+        let healing = Task { try await fixture.healer().handle(try fixture.match("sqlite3.OperationalError: database is locked"), runID: nil) }
+        try await Task.sleep(for: .milliseconds(300))
+        release.signal()
+        let outcome = try await healing.value
         try await locker.value
         #expect(outcome.attempt.succeeded, "\(outcome.attempt.detail)")
         #expect(outcome.verification?.passed == true)

@@ -18,10 +18,20 @@ struct HealthRoutes {
         enum CodingKeys: String, CodingKey {
             case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs"
         }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encode(version, forKey: .version)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(uptimeSeconds, forKey: .uptimeSeconds)
+            try container.encode(database, forKey: .database)
+            try container.encode(activeRuns, forKey: .activeRuns)
+        }
     }
 
-    func register(on router: Router<some RequestContext>) {
-        router.get("/health") { _, _ -> Response in
+    func register(on api: APIRouter) {
+        api.get("/health") { _, _ in
             var health = Health(status: "ok", version: dependencies.version,
                                 startedAt: Timestamp.string(from: dependencies.startedAt),
                                 uptimeSeconds: (Date().timeIntervalSince(dependencies.startedAt) * 1000).rounded() / 1000,
@@ -34,20 +44,7 @@ struct HealthRoutes {
                 health.database = String(describing: error)
                 status = .serviceUnavailable
             }
-            let data = try JSONEncoder.grace.encode(health)
-            var response = Response(status: status, headers: [.contentType: "application/json"],
-                                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
-            response.headers[.cacheControl] = "no-store"
-            return response
+            return JSONResponse.make(health, status: status)
         }
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, unescaped slashes: stable output that diff tools and tests can compare.
-    static var grace: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -1,0 +1,441 @@
+import GraceCore
+
+/// The OpenAPI 3.0 document of every endpoint, served at `/openapi.json` and rendered at `/docs`.
+///
+/// Hand-written beside the routes; `OpenAPITests` fails when a registered route is missing here
+/// (or documented but not registered).
+enum OpenAPIDocument {
+    static func make(version: String) -> JSONValue {
+        [
+            "openapi": "3.0.3",
+            "info": [
+                "title": "Grace API",
+                "version": .string(version),
+                "description": .string("""
+                    Grace boots a service safely, heals the failures it recognises, and shows what happened. \
+                    Agent runs and their timelines keep the original system's shapes (query-parameter POST /api/agent/runs, \
+                    PUT .../complete?status=). Errors are JSON {"error": {"code", "message"}}. When GRACE_API_TOKEN is set, \
+                    every POST, PUT, PATCH and DELETE needs Authorization: Bearer <token>; reads stay open. Every response \
+                    carries X-Request-ID (the caller's when sane, else req_ + 12 hex).
+                    """),
+            ],
+            "tags": [
+                ["name": "health", "description": "Liveness and probes"],
+                ["name": "runs", "description": "Agent runs and their timelines"],
+                ["name": "startup", "description": "The startup dashboard"],
+                ["name": "approvals", "description": "Human approvals of playbooks"],
+                ["name": "playbooks", "description": "Registered playbooks"],
+                ["name": "boot", "description": "Boot reports and training records"],
+                ["name": "audit", "description": "The hash-chained audit log"],
+                ["name": "metrics", "description": "Metric snapshots and Prometheus metrics"],
+                ["name": "documents", "description": "This document, its rendering and the dashboard page"],
+            ],
+            "paths": .object(paths),
+            "components": [
+                "schemas": .object(schemas),
+                "responses": .object(errorResponses),
+                "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer",
+                                                   "description": "GRACE_API_TOKEN; required on mutations when set"]],
+            ],
+        ]
+    }
+
+    // MARK: Paths
+
+    static let paths: [String: JSONValue] = [
+        "/health": ["get": operation(
+            "getHealth", tag: "health", summary: "Liveness and a cheap store read",
+            description: "503 with status `degraded` when the database cannot be read.",
+            responses: ["200": json("Grace is up", Schema.ref("Health")), "503": json("The database cannot be read", Schema.ref("Health"))])],
+        "/api/agent/runs": [
+            "get": operation(
+                "listRuns", tag: "runs", summary: "List runs, newest first",
+                parameters: [
+                    query("status", Schema.enumeration(AgentRun.Status.allCases.map(\.rawValue)), "Only runs with this status"),
+                    query("kind", Schema.string(maxLength: 200), "`agent` (API runs), `boot` or `target`"),
+                    query("subsystem", Schema.string(maxLength: 200), "Only runs of this subsystem"),
+                    query("limit", pageLimit(default: 50, maximum: 500), "Page size"),
+                    query("offset", offset, "Runs to skip"),
+                ],
+                responses: ["200": json("A page of runs", Schema.ref("RunPage")), "422": errorRef("ValidationError")]),
+            "post": operation(
+                "createRun", tag: "runs", summary: "Start a run",
+                description: """
+                    The original form takes query parameters and no body: `POST /api/agent/runs?trigger=manual&subsystem=NAME`. \
+                    A JSON body {trigger, subsystem, agent, goal, metadata} may be sent as well or instead; query parameters win \
+                    where both are given. `trigger` defaults to `manual`, `subsystem` to `agent`.
+                    """,
+                mutating: true,
+                parameters: [
+                    query("trigger", Schema.enumeration(RunCreateBody.triggers.map(\.rawValue)), "What started the run (default manual)"),
+                    query("subsystem", Schema.string(maxLength: 200), "The subsystem the run works on (default agent)"),
+                ],
+                body: (Schema.ref("RunCreate"), false),
+                responses: ["200": json("The new run", Schema.ref("AgentRun"))]),
+        ],
+        "/api/agent/runs/active": ["get": operation(
+            "listActiveRuns", tag: "runs", summary: "Runs not yet completed (a list of AgentRun)",
+            responses: ["200": json("Active runs", Schema.array(Schema.ref("AgentRun")))])],
+        "/api/agent/runs/{run_id}": ["get": operation(
+            "getRun", tag: "runs", summary: "One run", parameters: [path("run_id")],
+            responses: ["200": json("The run", Schema.ref("AgentRun")), "404": errorRef("NotFound")])],
+        "/api/agent/runs/{run_id}/timeline": ["get": operation(
+            "getTimeline", tag: "runs", summary: "A run with its steps and log counts",
+            description: """
+                `log_entries` counts the log lines that carry the run id (the original's field). Each step adds its own \
+                `log_entries` (lines of its verification, else its playbook, within the run; else the run's) and `logs_url`.
+                """,
+            parameters: [path("run_id")],
+            responses: ["200": json("The timeline", Schema.ref("Timeline")), "404": errorRef("NotFound")])],
+        "/api/agent/runs/{run_id}/steps": ["post": operation(
+            "addStep", tag: "runs", summary: "Add a step to an active run",
+            description: "409 when the run is completed or the step id is taken.",
+            mutating: true, parameters: [path("run_id")], body: (Schema.ref("StepCreate"), true),
+            responses: ["200": json("The step was recorded", Schema.ref("StepCreated")), "404": errorRef("NotFound"),
+                        "409": errorRef("Conflict")])],
+        "/api/agent/runs/{run_id}/steps/{step_id}": ["patch": operation(
+            "updateStep", tag: "runs", summary: "Change a step (status, duration, details, description)",
+            description: "Statuses move forward only: pending → running → success or failed (pending may finish directly); anything else is a 409.",
+            mutating: true, parameters: [path("run_id"), path("step_id")], body: (Schema.ref("StepUpdate"), true),
+            responses: ["200": json("The updated step", Schema.ref("TimelineStep")), "404": errorRef("NotFound"),
+                        "409": errorRef("Conflict")])],
+        "/api/agent/runs/{run_id}/complete": ["put": operation(
+            "completeRun", tag: "runs", summary: "Complete a run",
+            description: "The original form: `PUT /api/agent/runs/{run_id}/complete?status=success`. Completing twice is a 409.",
+            mutating: true,
+            parameters: [path("run_id"), query("status", Schema.enumeration(["success", "failed", "aborted"]), "The final status", required: true)],
+            responses: ["200": json("The run is completed", Schema.ref("RunCompleted")), "404": errorRef("NotFound"),
+                        "409": errorRef("Conflict")])],
+        "/api/agent/runs/{run_id}/logs": ["get": operation(
+            "getRunLogs", tag: "runs", summary: "The log lines that carry the run id, oldest first",
+            parameters: [
+                path("run_id"),
+                query("playbook_id", Schema.string(maxLength: 128), "Only lines that also carry this playbook id"),
+                query("verification_id", Schema.string(maxLength: 128), "Only lines that also carry this verification id"),
+                query("limit", pageLimit(default: 200, maximum: 5000), "At most this many lines (the newest)"),
+            ],
+            responses: ["200": json("Log lines", Schema.ref("RunLogs")), "404": errorRef("NotFound")])],
+        "/api/startup/dashboard": ["get": operation(
+            "getStartupDashboard", tag: "startup", summary: "The startup dashboard",
+            description: "The original's fields served from the store and the last boot report, plus the last boot in brief, metrics by band and quick links.",
+            responses: ["200": json("The dashboard", Schema.ref("StartupDashboard"))])],
+        "/api/startup/health-summary": ["get": operation(
+            "getHealthSummary", tag: "startup", summary: "A compact health summary for probes",
+            responses: ["200": json("Healthy store", Schema.ref("HealthSummary")),
+                        "503": json("The database cannot be read", Schema.ref("HealthSummary"))])],
+        "/api/approvals": ["get": operation(
+            "listApprovals", tag: "approvals", summary: "Approval requests, newest first",
+            parameters: [query("status", Schema.enumeration(ApprovalRequest.Status.allCases.map(\.rawValue)), "Only this status"),
+                         query("limit", pageLimit(default: 100, maximum: 1000), "At most this many")],
+            responses: ["200": json("Approvals", Schema.ref("ApprovalList")), "422": errorRef("ValidationError")])],
+        "/api/approvals/{approval_id}/approve": ["post": decision(approve: true)],
+        "/api/approvals/{approval_id}/reject": ["post": decision(approve: false)],
+        "/api/playbooks": ["get": operation(
+            "listPlaybooks", tag: "playbooks", summary: "Registered playbooks with attempts and successes",
+            responses: ["200": json("Playbooks", Schema.ref("PlaybookList"))])],
+        "/api/patterns": ["get": operation(
+            "listPatterns", tag: "playbooks", summary: "Failure patterns with learned fix rankings, the health score and predictions",
+            description: "Fixes are ranked by the Wilson lower bound of their success rate, not the raw ratio. 503 when the knowledge-base file cannot be parsed.",
+            responses: ["200": json("What Grace has learned", Schema.ref("LearningSummary")),
+                        "503": json("The knowledge base is unreadable (code knowledge_base_unreadable)", Schema.ref("Error"))])],
+        "/api/boot/reports/last": ["get": operation(
+            "getLastBootReport", tag: "boot", summary: "The last boot report (logs/last_boot_report.json)",
+            responses: ["200": json("The report", Schema.ref("BootReport")), "404": errorRef("NotFound")])],
+        "/api/boot/reports": ["get": operation(
+            "listBootReports", tag: "boot", summary: "Training records (boot_*.json), newest first",
+            parameters: [query("limit", pageLimit(default: 20, maximum: 200), "Page size"), query("offset", offset, "Records to skip")],
+            responses: ["200": json("A page of records", Schema.ref("BootReportPage")), "422": errorRef("ValidationError")])],
+        "/api/audit": ["get": operation(
+            "listAuditEntries", tag: "audit", summary: "The newest audit entries, newest first",
+            parameters: [query("limit", pageLimit(default: 50, maximum: 1000), "At most this many")],
+            responses: ["200": json("Entries", Schema.ref("AuditList")), "422": errorRef("ValidationError")])],
+        "/api/audit/verify": ["get": operation(
+            "verifyAuditChain", tag: "audit", summary: "Walk the hash chain from the first entry",
+            responses: ["200": json("The verdict", Schema.ref("AuditVerification"))])],
+        "/api/metrics/snapshots": ["get": operation(
+            "listMetricSnapshots", tag: "metrics", summary: "Metric snapshots, newest first",
+            parameters: [query("limit", pageLimit(default: 100, maximum: 1000), "At most this many"),
+                         query("latest", ["type": "boolean", "default": false], "Only the newest snapshot of each metric")],
+            responses: ["200": json("Snapshots", Schema.ref("SnapshotList")), "422": errorRef("ValidationError")])],
+        "/metrics": ["get": operation(
+            "getPrometheusMetrics", tag: "metrics", summary: "Prometheus exposition text",
+            description: "grace_http_requests_total and grace_http_request_duration_seconds by route, method and status; gauges grace_active_runs, grace_pending_approvals, grace_uptime_seconds.",
+            responses: ["200": content("Prometheus text format 0.0.4", "text/plain", Schema.string())])],
+        "/openapi.json": ["get": operation(
+            "getOpenAPIDocument", tag: "documents", summary: "This document",
+            responses: ["200": json("OpenAPI 3.0 document", Schema.freeObject())])],
+        "/docs": ["get": operation(
+            "getDocs", tag: "documents", summary: "This document as a readable page (no external assets)",
+            responses: ["200": content("HTML page", "text/html", Schema.string())])],
+        "/": ["get": operation(
+            "getDashboardPage", tag: "documents", summary: "The live dashboard page (polls /api/startup/dashboard)",
+            responses: ["200": content("HTML page", "text/html", Schema.string())])],
+    ]
+
+    static func decision(approve: Bool) -> JSONValue {
+        operation(approve ? "approveRequest" : "rejectRequest", tag: "approvals",
+                  summary: approve ? "Approve a pending request" : "Reject a pending request",
+                  description: "The decision is written to the audit log. Deciding twice is a 409. The body is optional.",
+                  mutating: true, parameters: [path("approval_id")], body: (Schema.ref("DecisionInput"), false),
+                  responses: ["200": json("The decided request", Schema.ref("Approval")), "404": errorRef("NotFound"),
+                              "409": errorRef("Conflict")])
+    }
+
+    // MARK: Builders
+
+    static let offset: JSONValue = ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0]
+
+    static func pageLimit(default value: Int, maximum: Int) -> JSONValue {
+        ["type": "integer", "minimum": 1, "maximum": .number(Double(maximum)), "default": .number(Double(value))]
+    }
+
+    static func query(_ name: String, _ schema: JSONValue, _ description: String, required: Bool = false) -> JSONValue {
+        ["name": .string(name), "in": "query", "required": .bool(required), "description": .string(description), "schema": schema]
+    }
+
+    static func path(_ name: String) -> JSONValue {
+        ["name": .string(name), "in": "path", "required": true, "description": "An id: letters, digits, `_ - . :`, at most 128",
+         "schema": ["type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$"]]
+    }
+
+    static func json(_ description: String, _ schema: JSONValue) -> JSONValue { content(description, "application/json", schema) }
+
+    static func content(_ description: String, _ type: String, _ schema: JSONValue) -> JSONValue {
+        ["description": .string(description), "content": .object([type: ["schema": schema]])]
+    }
+
+    static func errorRef(_ name: String) -> JSONValue { ["$ref": .string("#/components/responses/\(name)")] }
+
+    /// An operation; mutations get the bearer requirement and 401, bodies 400 and 413, and
+    /// anything with parameters or a body a 422.
+    static func operation(_ id: String, tag: String, summary: String, description: String? = nil, mutating: Bool = false,
+                          parameters: [JSONValue] = [], body: (schema: JSONValue, required: Bool)? = nil,
+                          responses: [String: JSONValue]) -> JSONValue {
+        var responses = responses
+        var operation: [String: JSONValue] = ["operationId": .string(id), "tags": [.string(tag)], "summary": .string(summary)]
+        if let description { operation["description"] = .string(description) }
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+        if let body {
+            operation["requestBody"] = ["required": .bool(body.required), "content": ["application/json": ["schema": body.schema]]]
+            responses["400"] = responses["400"] ?? errorRef("InvalidJSON")
+            responses["413"] = responses["413"] ?? errorRef("PayloadTooLarge")
+        }
+        if body != nil || parameters.contains(where: { $0["in"]?.stringValue == "query" }) {
+            responses["422"] = responses["422"] ?? errorRef("ValidationError")
+        }
+        if mutating {
+            // Optional in the document: the token is required only when GRACE_API_TOKEN is set.
+            operation["security"] = [["bearerAuth": []], [:]]
+            responses["401"] = errorRef("Unauthorized")
+        }
+        operation["responses"] = .object(responses)
+        return .object(operation)
+    }
+
+    static let errorResponses: [String: JSONValue] = [
+        "InvalidJSON": json("The body is not valid JSON (code invalid_json)", Schema.ref("Error")),
+        "Unauthorized": json("A token is set and the request has none or a wrong one (codes missing_token, invalid_token)", Schema.ref("Error")),
+        "NotFound": json("No such run, step or approval (code not_found)", Schema.ref("Error")),
+        "Conflict": json("The request contradicts stored state (code conflict)", Schema.ref("Error")),
+        "PayloadTooLarge": json("The body is larger than 1 MiB (code payload_too_large)", Schema.ref("Error")),
+        "ValidationError": json("Well-formed JSON or parameters of the wrong shape: missing fields, wrong types, unknown values (codes validation_error, invalid_parameter)", Schema.ref("Error")),
+    ]
+
+    // MARK: Schemas
+
+    static let timestamp = Schema.string("UTC, microseconds: 2025-11-09T18:30:00.123456Z", example: "2025-11-09T18:30:00.123456Z")
+    static let nullableTimestamp = Schema.string("UTC, microseconds", nullable: true)
+
+    static let schemas: [String: JSONValue] = [
+        "Error": Schema.object(["error": Schema.object(["code": Schema.string("Stable, machine-readable"), "message": Schema.string("For people")])]),
+        "Health": Schema.object([
+            "status": Schema.enumeration(["ok", "degraded"]), "version": Schema.string(), "started_at": timestamp,
+            "uptime_seconds": Schema.number(minimum: 0), "database": Schema.string("`ok`, or the error"),
+            "active_runs": Schema.integer(nullable: true, minimum: 0),
+        ]),
+        "AgentRun": Schema.object([
+            "run_id": Schema.string(example: "run_3f9a0c12be47"), "started_at": timestamp,
+            "ended_at": Schema.string("null while the run is active", nullable: true),
+            "status": Schema.enumeration(AgentRun.Status.allCases.map(\.rawValue)),
+            "trigger": Schema.enumeration(AgentRun.Trigger.allCases.map(\.rawValue)),
+            "subsystem": Schema.string(), "playbooks_executed": Schema.integer(minimum: 0),
+            "verifications_passed": Schema.integer(minimum: 0), "verifications_failed": Schema.integer(minimum: 0),
+            "kind": Schema.string("`agent` for API runs, `boot` for boots, `target` for a supervised service"),
+            "agent": Schema.string(nullable: true), "goal": Schema.string(nullable: true),
+            "metadata": Schema.freeObject("The body's metadata (and any other stored fields, such as a boot's profile)", nullable: true),
+        ], description: "The original system's AgentRun, plus kind, agent, goal and metadata."),
+        "RunCreate": Schema.object([
+            "trigger": Schema.enumeration(RunCreateBody.triggers.map(\.rawValue), nullable: true),
+            "subsystem": Schema.text(maxLength: 200, nullable: true), "agent": Schema.text(maxLength: 200, nullable: true),
+            "goal": Schema.text(maxLength: 10_000, nullable: true), "metadata": Schema.freeObject(nullable: true),
+        ], optional: ["trigger", "subsystem", "agent", "goal", "metadata"], description: "null is the same as absent.", additional: true),
+        "RunPage": Schema.object([
+            "runs": Schema.array(Schema.ref("AgentRun")), "limit": Schema.integer(minimum: 1), "offset": Schema.integer(minimum: 0),
+            "has_more": Schema.boolean("Another page follows"),
+        ]),
+        "TimelineStep": Schema.object([
+            "step_id": Schema.string(), "run_id": Schema.string(), "timestamp": timestamp,
+            "step_type": Schema.string("kernel_selection, plan_creation, playbook_execution, verification, boot_stage, or a custom type"),
+            "subsystem": Schema.string(), "description": Schema.string(),
+            "status": Schema.enumeration(TimelineStep.Status.allCases.map(\.rawValue)),
+            "duration_ms": Schema.number(nullable: true, minimum: 0), "details": Schema.freeObject(nullable: true),
+            "playbook_id": Schema.string(nullable: true), "verification_id": Schema.string(nullable: true),
+            "log_entries": Schema.integer("In a timeline: log lines of this step's ids", minimum: 0),
+            "logs_url": Schema.string("In a timeline: where those lines are"),
+        ], optional: ["log_entries", "logs_url"]),
+        "StepCreate": Schema.object([
+            "step_id": Schema.id("Generated when absent", nullable: true),
+            "timestamp": Schema.string("ISO 8601 UTC; now when absent", nullable: true, pattern: Schema.timestampPattern),
+            "step_type": Schema.text("kernel_selection, plan_creation, playbook_execution, verification, or a custom type", maxLength: 100),
+            "subsystem": Schema.text("The run's subsystem when absent", maxLength: 200, nullable: true), "description": Schema.string(),
+            "status": Schema.enumeration(TimelineStep.Status.allCases.map(\.rawValue)),
+            "details": Schema.freeObject(nullable: true), "duration_ms": durationInput(nullable: true),
+            "playbook_id": Schema.id(nullable: true), "verification_id": Schema.id(nullable: true),
+        ], optional: ["step_id", "timestamp", "subsystem", "details", "duration_ms", "playbook_id", "verification_id"],
+           description: "The original system's TimelineStep; null is the same as absent.", additional: true),
+        "StepUpdate": stepUpdate,
+        "StepCreated": Schema.object(["success": Schema.boolean(), "step_id": Schema.string()]),
+        "RunCompleted": Schema.object([
+            "success": Schema.boolean(), "run_id": Schema.string(), "status": Schema.enumeration(["success", "failed", "aborted"]),
+        ]),
+        "Timeline": Schema.object([
+            "run": Schema.ref("AgentRun"), "steps": Schema.array(Schema.ref("TimelineStep")),
+            "log_entries": Schema.integer("Log lines that carry the run id", minimum: 0), "logs_url": Schema.string(),
+        ]),
+        "RunLogs": Schema.object([
+            "run_id": Schema.string(), "total": Schema.integer("Matching lines in all log files", minimum: 0),
+            "entries": Schema.array(Schema.freeObject("One JSON log line as written"), "The newest `limit` matching lines, oldest first"),
+        ]),
+        "Approval": Schema.object([
+            "event_id": Schema.string(), "status": Schema.enumeration(ApprovalRequest.Status.allCases.map(\.rawValue)),
+            "requested_by": Schema.string(), "reason": Schema.string(), "playbook_id": Schema.string(nullable: true),
+            "pattern_id": Schema.string(nullable: true), "run_id": Schema.string(nullable: true),
+            "decision_by": Schema.string(nullable: true), "decision_reason": Schema.string(nullable: true),
+            "created_at": timestamp, "decided_at": nullableTimestamp,
+        ]),
+        "ApprovalList": Schema.object(["approvals": Schema.array(Schema.ref("Approval"))]),
+        "DecisionInput": Schema.object(["reason": Schema.text(maxLength: 2000, nullable: true),
+                                        "decided_by": Schema.text("Who decides (default `api`)", maxLength: 200, nullable: true)],
+                                       optional: ["reason", "decided_by"], additional: true),
+        "Playbook": Schema.object([
+            "id": Schema.string(), "name": Schema.string(), "description": Schema.string(), "service": Schema.string(),
+            "severity": Schema.string(), "risk_level": Schema.enumeration(RiskLevel.allCases.map(\.rawValue)),
+            "autonomy_tier": Schema.enumeration(AutonomyTier.allCases.map(\.description)),
+            "preconditions": Schema.any("JSON or null"), "parameters_schema": Schema.any("JSON or null"), "created_at": timestamp,
+            "attempts": Schema.integer(minimum: 0), "successes": Schema.integer(minimum: 0),
+        ]),
+        "PlaybookList": Schema.object(["playbooks": Schema.array(Schema.ref("Playbook"))]),
+        "LearningSummary": Schema.object([
+            "health_score": Schema.integer("0 (bad) to 100 (good)", minimum: 0),
+            "predictions": Schema.array(Schema.ref("Prediction")),
+            "patterns": Schema.array(Schema.object([
+                "pattern_id": Schema.string(), "title": Schema.string(),
+                "risk_level": Schema.enumeration(RiskLevel.allCases.map(\.rawValue)),
+                "autonomy_tier": Schema.enumeration(AutonomyTier.allCases.map(\.description)),
+                "occurrences": Schema.integer(minimum: 0), "best_fix": Schema.string("The playbook Grace would run"),
+                "fixes": Schema.array(Schema.object([
+                    "playbook_id": Schema.string(), "attempts": Schema.integer(minimum: 0), "successes": Schema.integer(minimum: 0),
+                    "success_rate": Schema.number("Absent before the first attempt", minimum: 0),
+                    "lower_bound": Schema.number("Wilson lower bound (95 %)", minimum: 0),
+                ], optional: ["success_rate"], additional: true)),
+            ], additional: true)),
+        ], additional: true),
+        "BootReport": Schema.object([
+            "run_id": Schema.string(), "profile": Schema.string(), "boot_status": Schema.enumeration(BootStatus.allCases.map(\.rawValue)),
+            "boot_timestamp": Schema.string(), "ended_at": Schema.string(), "boot_duration_ms": Schema.number(),
+            "stages": Schema.array(Schema.freeObject("name, critical, status, findings[], healing[], duration_ms")),
+            "snapshot_id": Schema.string(nullable: true), "rolled_back": Schema.boolean(), "rollback_detail": Schema.string(nullable: true),
+            "unclean_shutdown_detected": Schema.boolean(),
+        ], optional: ["run_id", "profile", "boot_status", "boot_timestamp", "ended_at", "boot_duration_ms", "stages", "snapshot_id",
+                      "rolled_back", "rollback_detail", "unclean_shutdown_detected"],
+           description: "The file as written by the last boot.", additional: true),
+        "BootReportSummary": Schema.object([
+            "file": Schema.string("boot_YYYYMMDD_HHMMSS.json"), "boot_timestamp": Schema.string(nullable: true),
+            "run_id": Schema.string(nullable: true), "profile": Schema.string(nullable: true),
+            "outcome": Schema.string("success, partial or failed", nullable: true), "success": Schema.boolean(nullable: true),
+            "stages_passed": Schema.integer(nullable: true), "stages_failed": Schema.integer(nullable: true),
+            "incidents": Schema.integer(minimum: 0), "fixes_applied": Schema.integer(minimum: 0),
+            "rolled_back": Schema.boolean(nullable: true), "size_bytes": Schema.integer(minimum: 0),
+        ]),
+        "BootReportPage": Schema.object([
+            "reports": Schema.array(Schema.ref("BootReportSummary")), "total": Schema.integer(minimum: 0),
+            "limit": Schema.integer(minimum: 1), "offset": Schema.integer(minimum: 0),
+        ]),
+        "AuditEntry": Schema.object([
+            "sequence": Schema.integer(minimum: 1), "timestamp": timestamp, "actor": Schema.string(), "action": Schema.string(),
+            "resource": Schema.string(), "subsystem": Schema.string(), "payload": Schema.any("The stored JSON payload"),
+            "result": Schema.string(), "previous_hash": Schema.string("SHA-256, hex"), "entry_hash": Schema.string("SHA-256, hex"),
+        ]),
+        "AuditList": Schema.object(["entries": Schema.array(Schema.ref("AuditEntry"))]),
+        "AuditVerification": Schema.object([
+            "intact": Schema.boolean(), "entries_checked": Schema.integer(minimum: 0),
+            "first_bad_sequence": Schema.integer("The first entry that does not verify", nullable: true),
+            "reason": Schema.string(nullable: true),
+        ]),
+        "MetricSnapshot": Schema.object([
+            "snapshot_id": Schema.string(), "metric_id": Schema.string(), "resource_scope": Schema.string(), "resource_id": Schema.string(),
+            "window_start": timestamp, "window_end": timestamp, "stats_json": Schema.any(), "bands_json": Schema.any(),
+            "latest_band": Schema.enumeration(MetricBand.allCases.map(\.rawValue)), "derived_actions_json": Schema.any(),
+            "created_at": timestamp,
+        ]),
+        "SnapshotList": Schema.object(["snapshots": Schema.array(Schema.ref("MetricSnapshot"))]),
+        "HealthSummary": Schema.object([
+            "database": Schema.string("`ok`, or the error"), "playbooks": Schema.integer(minimum: 0),
+            "pending_approvals": Schema.integer(minimum: 0),
+            "last_boot": ["nullable": true, "allOf": [Schema.object([
+                "run_id": Schema.string(), "status": Schema.enumeration(BootStatus.allCases.map(\.rawValue)), "timestamp": Schema.string(),
+                "duration_ms": Schema.number(),
+            ])]],
+        ]),
+        "StartupDashboard": dashboard,
+        "Prediction": Schema.object([
+            "pattern_id": Schema.string(), "likelihood": Schema.number("0 to 1", minimum: 0), "reason": Schema.string(),
+        ]),
+    ]
+
+    static func durationInput(nullable: Bool) -> JSONValue {
+        ["type": "number", "minimum": 0, "exclusiveMaximum": true, "maximum": 1e12, "nullable": .bool(nullable)]
+    }
+
+    /// Strict: only these fields, none null, at least one (an update that changes nothing is refused).
+    static let stepUpdate: JSONValue = {
+        guard case .object(var schema) = Schema.object([
+            "status": Schema.enumeration(TimelineStep.Status.allCases.map(\.rawValue)), "duration_ms": durationInput(nullable: false),
+            "details": Schema.freeObject(), "description": Schema.string(),
+        ], optional: ["status", "duration_ms", "details", "description"], description: "At least one field; no nulls.") else { return .null }
+        schema["minProperties"] = 1
+        return .object(schema)
+    }()
+
+    static let dashboard = Schema.object([
+        "boot_status": Schema.enumeration(BootStatus.allCases.map(\.rawValue) + ["unknown"], "unknown before the first boot"),
+        "boot_timestamp": Schema.string(nullable: true), "boot_duration_ms": Schema.number(nullable: true),
+        "active_runs": Schema.integer(minimum: 0), "pending_approvals": Schema.integer(minimum: 0),
+        "metrics_health": Schema.enumeration(MetricBand.allCases.map(\.rawValue) + ["unknown"], "The worst band of the newest snapshots"),
+        "critical_metrics": Schema.array(Schema.object([
+            "metric_id": Schema.string(), "band": Schema.enumeration(MetricBand.allCases.map(\.rawValue)),
+            "value": Schema.number(nullable: true), "window_end": Schema.string(),
+        ])),
+        "playbooks_available": Schema.integer(minimum: 0), "playbooks_executed_today": Schema.integer(minimum: 0),
+        "last_verification": ["nullable": true, "allOf": [Schema.object([
+            "type": Schema.string(), "result": Schema.string(), "passed": Schema.boolean(), "timestamp": Schema.string(),
+        ])]],
+        "issues": Schema.array(Schema.string()), "recommendations": Schema.array(Schema.string()),
+        "last_boot": ["nullable": true, "allOf": [Schema.object([
+            "run_id": Schema.string(), "profile": Schema.string(), "status": Schema.enumeration(BootStatus.allCases.map(\.rawValue)),
+            "started_at": Schema.string(), "ended_at": Schema.string(), "duration_ms": Schema.number(),
+            "stages_passed": Schema.integer(minimum: 0), "stages_failed": Schema.integer(minimum: 0), "rolled_back": Schema.boolean(),
+            "snapshot_id": Schema.string(nullable: true), "unclean_shutdown_detected": Schema.boolean(),
+            "stages": Schema.array(Schema.object([
+                "name": Schema.string(), "critical": Schema.boolean(), "status": Schema.enumeration(StageStatus.allCases.map(\.rawValue)),
+                "duration_ms": Schema.number(), "findings": Schema.array(Schema.string()),
+            ])),
+        ])]],
+        "metrics_by_band": Schema.object(["good": Schema.integer(minimum: 0), "warning": Schema.integer(minimum: 0),
+                                          "critical": Schema.integer(minimum: 0)]),
+        "quick_links": Schema.array(Schema.object(["title": Schema.string(), "href": Schema.string()])),
+        "generated_at": timestamp,
+        "health_score": Schema.integer("0 (bad) to 100 (good): 60 × recent boots, 20 × metric bands, 20 × pending approvals", minimum: 0),
+        "predicted_failures": Schema.array(Schema.ref("Prediction"), "Failures likely at the next boot, most likely first"),
+    ], description: "The original's dashboard fields, then Grace's additions.")
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GraceCore
+import GraceLog
+import GraceStore
+import Hummingbird
+import Logging
+
+/// Agent runs and their timelines: the original system's endpoints and shapes
+/// (query-parameter `POST /api/agent/runs`, `PUT .../complete?status=`), plus listing, step
+/// updates and run logs.
+struct RunRoutes {
+    let dependencies: ServerDependencies
+    let logger: Logger
+
+    var runs: any RunRepository { dependencies.repositories.runs }
+    var logs: RunLogs { RunLogs(layout: dependencies.layout, sink: dependencies.logSink) }
+
+    struct Page: Encodable {
+        var runs: [RunPayload]
+        var limit: Int
+        var offset: Int
+        var hasMore: Bool
+
+        enum CodingKeys: String, CodingKey { case runs, limit, offset, hasMore = "has_more" }
+    }
+
+    struct StepCreated: Encodable {
+        var success: Bool
+        var stepID: String
+
+        enum CodingKeys: String, CodingKey { case success, stepID = "step_id" }
+    }
+
+    struct Completed: Encodable {
+        var success: Bool
+        var runID: String
+        var status: AgentRun.Status
+
+        enum CodingKeys: String, CodingKey { case success, runID = "run_id", status }
+    }
+
+    struct Timeline: Encodable {
+        var run: RunPayload
+        var steps: [StepPayload]
+        /// How many log lines carry the run id (the original's field).
+        var logEntries: Int
+        var logsURL: String
+
+        enum CodingKeys: String, CodingKey { case run, steps, logEntries = "log_entries", logsURL = "logs_url" }
+    }
+
+    func register(on api: APIRouter) {
+        api.get("/api/agent/runs") { request, _ in try await list(request) }
+        api.post("/api/agent/runs") { request, _ in try await create(request) }
+        api.get("/api/agent/runs/active") { _, _ in
+            JSONResponse.make(try await runs.activeRuns().map(RunPayload.init(run:)))
+        }
+        api.get("/api/agent/runs/{run_id}") { _, context in
+            JSONResponse.make(RunPayload(run: try await requireRun(context)))
+        }
+        api.get("/api/agent/runs/{run_id}/timeline") { _, context in try await timeline(context) }
+        api.post("/api/agent/runs/{run_id}/steps") { request, context in try await addStep(request, context) }
+        api.patch("/api/agent/runs/{run_id}/steps/{step_id}") { request, context in try await updateStep(request, context) }
+        api.put("/api/agent/runs/{run_id}/complete") { request, context in try await complete(request, context) }
+        api.get("/api/agent/runs/{run_id}/logs") { request, context in try await runLogs(request, context) }
+    }
+
+    func requireRun(_ context: GraceRequestContext) async throws -> AgentRun {
+        let id = try PathID.require("run_id", kind: "run", in: context)
+        guard let run = try await runs.run(id: id) else { throw APIError.notFound("run", id) }
+        return run
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let query = QueryParameters(request)
+        let limit = try query.int("limit", default: 50, range: 1...500)
+        let offset = try query.int("offset", default: 0, range: 0...1_000_000_000)
+        // One row more than asked tells whether another page exists without counting.
+        let found = try await runs.runs(matching: RunQuery(
+            status: try query.enumeration("status", AgentRun.Status.self), kind: try query.string("kind"),
+            subsystem: try query.string("subsystem"), limit: limit + 1, offset: offset))
+        return JSONResponse.make(Page(runs: found.prefix(limit).map(RunPayload.init(run:)), limit: limit, offset: offset,
+                                      hasMore: found.count > limit))
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let query = QueryParameters(request)
+        let body = try await BodyReader.decodeIfPresent(RunCreateBody.self, from: request)
+        let trigger = try query.enumeration("trigger", AgentRun.Trigger.self, allowed: RunCreateBody.triggers) ?? body?.trigger ?? .manual
+        // Neither form names one: the run still needs a subsystem to be listed and filtered by.
+        let subsystem = try query.string("subsystem") ?? body?.subsystem ?? RunCreateBody.defaultSubsystem
+        var fields: [String: JSONValue] = [:]
+        if let agent = body?.agent { fields["agent"] = .string(agent) }
+        if let goal = body?.goal { fields["goal"] = .string(goal) }
+        if let metadata = body?.metadata { fields["metadata"] = metadata }
+        let run = try await runs.create(AgentRun(trigger: trigger, subsystem: subsystem, body: fields.isEmpty ? nil : .object(fields)))
+        withRun(run.runID) {
+            logger.info("run started", metadata: ["subsystem": "agent_runs", "event_type": "run_started",
+                                                  "trigger": "\(trigger.rawValue)", "run_subsystem": "\(subsystem)"])
+        }
+        return JSONResponse.make(RunPayload(run: run))
+    }
+
+    func addStep(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
+        let run = try await requireRun(context)
+        let body = try await BodyReader.decode(StepCreateBody.self, from: request)
+        let step = try await runs.addStep(TimelineStep(
+            stepID: body.stepID ?? Identifier.step(), runID: run.runID, timestamp: body.timestamp ?? Timestamp.now(),
+            stepType: body.stepType, subsystem: body.subsystem ?? run.subsystem, description: body.description, status: body.status,
+            durationMS: body.durationMS, details: body.details, playbookID: body.playbookID, verificationID: body.verificationID))
+        log(step, "step recorded", event: "step_added")
+        return JSONResponse.make(StepCreated(success: true, stepID: step.stepID))
+    }
+
+    func updateStep(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
+        let runID = try PathID.require("run_id", kind: "run", in: context)
+        let stepID = try PathID.require("step_id", kind: "step", in: context)
+        let body = try await BodyReader.decode(StepUpdateBody.self, from: request)
+        guard try await runs.run(id: runID) != nil else { throw APIError.notFound("run", runID) }
+        let step = try await runs.updateStep(runID: runID, stepID: stepID, body.update)
+        log(step, "step updated", event: "step_updated")
+        return JSONResponse.make(StepPayload(step: step))
+    }
+
+    func complete(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
+        let id = try PathID.require("run_id", kind: "run", in: context)
+        let final: [AgentRun.Status] = [.success, .failed, .aborted]
+        guard let status = try QueryParameters(request).enumeration("status", AgentRun.Status.self, allowed: final) else {
+            throw APIError.invalidParameter("status", "required: one of success, failed, aborted")
+        }
+        let run = try await runs.complete(runID: id, status: status, at: Timestamp.now())
+        withRun(run.runID) {
+            logger.info("run completed", metadata: ["subsystem": "agent_runs", "event_type": "run_completed", "status": "\(status.rawValue)"])
+        }
+        return JSONResponse.make(Completed(success: true, runID: run.runID, status: run.status))
+    }
+
+    func timeline(_ context: GraceRequestContext) async throws -> Response {
+        let run = try await requireRun(context)
+        let steps = try await runs.steps(runID: run.runID)
+        let counts = try await logs.counts(runID: run.runID, steps: steps)
+        let payloads = steps.map { step in
+            StepPayload(step: step, logEntries: counts.perStep[step.stepID],
+                        logsURL: RunLogs.link(runID: run.runID, playbookID: step.playbookID, verificationID: step.verificationID))
+        }
+        return JSONResponse.make(Timeline(run: RunPayload(run: run), steps: payloads, logEntries: counts.run,
+                                          logsURL: RunLogs.link(runID: run.runID, playbookID: nil, verificationID: nil)))
+    }
+
+    struct LogPage: Encodable {
+        var runID: String
+        var total: Int
+        var entries: [JSONValue]
+
+        enum CodingKeys: String, CodingKey { case runID = "run_id", total, entries }
+    }
+
+    func runLogs(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
+        let run = try await requireRun(context)
+        let query = QueryParameters(request)
+        let filter = LogFilter(runID: run.runID, playbookID: try query.string("playbook_id", maxLength: 128),
+                               verificationID: try query.string("verification_id", maxLength: 128))
+        let (total, entries) = try await logs.lines(filter, limit: try query.int("limit", default: 200, range: 1...5000))
+        return JSONResponse.make(LogPage(runID: run.runID, total: total, entries: entries))
+    }
+
+    /// Logs inside the run's (and the step's playbook/verification) context, so the line counts in the timeline.
+    private func log(_ step: TimelineStep, _ message: Logger.Message, event: String) {
+        withRun(step.runID) {
+            var metadata: Logger.Metadata = ["subsystem": "agent_runs", "event_type": "\(event)", "step_id": "\(step.stepID)",
+                                             "step_type": "\(step.stepType)", "status": "\(step.status.rawValue)"]
+            if let playbookID = step.playbookID { metadata["playbook_id"] = "\(playbookID)" }
+            if let verificationID = step.verificationID { metadata["verification_id"] = "\(verificationID)" }
+            logger.info(message, metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GraceCore
+import Hummingbird
+import NIOCore
+
+/// Builds JSON, HTML and text responses the same way everywhere.
+enum JSONResponse {
+    /// `value` as JSON (sorted keys, unescaped slashes), never cached: every answer is live state.
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data: Data
+        do {
+            data = try JSONEncoder.grace.encode(value)
+        } catch {
+            // Only non-finite doubles can fail here; answering with the reason beats a dropped connection.
+            data = Data(#"{"error":{"code":"internal_error","message":"the response could not be encoded"}}"#.utf8)
+            return Response(status: .internalServerError, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        return Response(status: status, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Already-encoded text with its content type.
+    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: headers(contentType), body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private static func headers(_ contentType: String) -> HTTPFields {
+        [.contentType: contentType, .cacheControl: "no-store"]
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, unescaped slashes: stable output that diff tools and tests can compare.
+    static var grace: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// Reads and decodes request bodies with a size cap.
+enum BodyReader {
+    /// The largest body any endpoint accepts (1 MiB).
+    static let maxBytes = 1 << 20
+
+    /// The body's bytes, or nil when it is empty; larger than ``maxBytes`` is a 413.
+    static func bytes(of request: Request) async throws -> ByteBuffer? {
+        // Refuse early on a declared length, before reading anything.
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes { throw APIError.payloadTooLarge }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge
+        }
+        return buffer.readableBytes == 0 ? nil : buffer
+    }
+
+    /// Decodes a required JSON object body.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request) else {
+            throw APIError.validation("a JSON body is required")
+        }
+        return value
+    }
+
+    /// Decodes an optional JSON object body: nil when the request has none.
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        guard let buffer = try await bytes(of: request) else { return nil }
+        let data = Data(buffer.readableBytesView)
+        // Decode the raw JSON first, so syntax errors (400) are told apart from shape errors (422).
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw APIError.invalidJSON("the body is not valid JSON")
+        }
+        guard case .object = json else { throw APIError.validation("body: expected a JSON object") }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.from(decoding: error)
+        }
+    }
+}
