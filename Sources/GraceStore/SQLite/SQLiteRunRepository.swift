@@ -5,16 +5,8 @@ import GraceCore
 struct SQLiteRunRepository: RunRepository {
     let database: SQLiteConnection
 
-    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await database.write(body)
-    }
-
-    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await database.read(body)
-    }
-
     func create(_ run: AgentRun) async throws -> AgentRun {
-        try await write { db in
+        try await database.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM agent_runs WHERE run_id = ?", arguments: [run.runID]) != nil {
                 throw StoreError.conflict("run \(run.runID) already exists")
             }
@@ -30,7 +22,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func run(id: String) async throws -> AgentRun? {
-        try await read { db in try Self.fetchRun(db, id: id) }
+        try await database.read { db in try Self.fetchRun(db, id: id) }
     }
 
     private static func fetchRun(_ db: Database, id: String) throws -> AgentRun? {
@@ -38,7 +30,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func runs(matching query: RunQuery) async throws -> [AgentRun] {
-        try await read { db in
+        try await database.read { db in
             var clauses: [String] = []
             var arguments = StatementArguments()
             if let status = query.status { clauses.append("status = ?"); arguments += [status.rawValue] }
@@ -57,7 +49,7 @@ struct SQLiteRunRepository: RunRepository {
 
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
         guard status.isFinal else { throw StoreError.invalid("a run is completed with success, failed or aborted, not \(status.rawValue)") }
-        return try await write { db in
+        return try await database.write { db in
             guard var run = try Self.fetchRun(db, id: runID) else { throw StoreError.notFound(kind: "run", id: runID) }
             guard run.status == .active else {
                 throw StoreError.conflict("run \(runID) is already completed (status \(run.status.rawValue))")
@@ -71,7 +63,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func addStep(_ step: TimelineStep) async throws -> TimelineStep {
-        try await write { db in
+        try await database.write { db in
             guard let run = try Self.fetchRun(db, id: step.runID) else { throw StoreError.notFound(kind: "run", id: step.runID) }
             guard run.status == .active else {
                 throw StoreError.conflict("run \(step.runID) is completed (status \(run.status.rawValue)); steps cannot be added")
@@ -91,7 +83,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
-        try await write { db in
+        try await database.write { db in
             guard var step = try Row.fetchOne(db, sql: "SELECT * FROM agent_steps WHERE step_id = ? AND run_id = ?",
                                               arguments: [stepID, runID]).map(TimelineStep.init(row:)) else {
                 throw StoreError.notFound(kind: "step", id: stepID)
@@ -115,14 +107,14 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func steps(runID: String) async throws -> [TimelineStep] {
-        try await read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM agent_steps WHERE run_id = ? ORDER BY timestamp, rowid", arguments: [runID])
                 .map(TimelineStep.init(row:))
         }
     }
 
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
-        try await write { db in
+        try await database.write { db in
             try db.execute(sql: """
                 UPDATE agent_runs SET playbooks_executed = playbooks_executed + ?,
                     verifications_passed = verifications_passed + ?, verifications_failed = verifications_failed + ?
