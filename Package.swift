@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "CGraceShims"),
         .target(
             name: "GraceCore",
             swiftSettings: swiftSettings
@@ -51,7 +50,6 @@ let package = Package(
         .target(
             name: "GraceBoot",
             dependencies: [
-                "CGraceShims",
                 "GraceCore",
                 "GraceLog",
                 "GraceStore",

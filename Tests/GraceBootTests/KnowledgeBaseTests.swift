@@ -166,3 +166,25 @@ import Testing
         #expect(Learning.healthScore(recentBootStatuses: [.success, .failed], metricBands: [], pendingApprovals: 0) > 70)
     }
 }
+
+@Suite struct LiteralScannerTests {
+    @Test func findsEveryOccurrenceLikeANaiveSearch() {
+        let literals = ["database is locked", "KEY", "TOKEN", " is not set", "--- Logging error ---", "ab", "abab", "é✓"].map { Array($0.utf8) }
+        let scanner = LiteralScanner(literals: literals)
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["database is locked", "KEY", "TOK", "TOKEN", " is not set", "ab", "abab", "é✓", "x", " ", "\n", "datab", "K", "EY"]
+        for _ in 0..<200 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...60, using: &generator) { text += Array(pieces.randomElement(using: &generator)!.utf8) }
+            var found: [[Int]] = []
+            text.withUnsafeBytes { buffer in scanner.scan(buffer) { found.append([$0, $1]) } }
+            var expected: [[Int]] = []
+            for (index, literal) in literals.enumerated() where literal.count <= text.count {
+                for start in 0...(text.count - literal.count) where Array(text[start..<(start + literal.count)]) == literal {
+                    expected.append([index, start])
+                }
+            }
+            #expect(found.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) } == expected.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) })
+        }
+    }
+}

@@ -97,10 +97,9 @@ enum BuiltInKnowledgeBase {
             "database is locked",
             "database table is locked",
             "SQLITE_BUSY",
-            "SQLITE_LOCKED",
-            "(?i)sqlite.{0,40}\\bbusy\\b.{0,40}\\block"
+            "SQLITE_LOCKED"
           ],
-          "prefilter": ["database is locked", "database table is locked", "SQLITE_BUSY", "SQLITE_LOCKED", "busy"],
+          "prefilter": ["database is locked", "database table is locked", "SQLITE_BUSY", "SQLITE_LOCKED"],
           "root_cause": "several writers share one SQLite file without WAL mode or a busy timeout, so a writer fails instead of waiting",
           "symptoms": ["sqlite3.OperationalError: database is locked", "SQLITE_BUSY: database is locked"],
           "playbook_id": "unlock_database",
@@ -130,13 +129,13 @@ enum BuiltInKnowledgeBase {
           "signatures": [
             "KeyError: '(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)'",
             "(?i:environment variable|env var|env)s? ['\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})['\"`]? (?i:is not set|not set|is missing|missing|is required|required|must be set|is undefined|not defined|not found)",
-            "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|setting|api key)s?:? ['\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
+            "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|api key)s?:? ['\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
             "\\b(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|DSN)[A-Z0-9_]*)\\b (?:is not set|must be set|is missing|is required|not found in environment)",
             "setting the (?<variable>[A-Z][A-Z0-9_]+) environment variable",
             "required key (?<variable>[A-Z][A-Z0-9_]+) missing value",
             "required secret (?<variable>[A-Z][A-Z0-9_]+) is not set"
           ],
-          "prefilter": ["KeyError: '", "nvironment variable", "nv var", "ENV", " is not set", " must be set", "is missing", "is required", "not found in environment", "missing value", "required secret", "Missing", "missing", "Required", "required"],
+          "prefilter": ["KeyError: '", "nvironment variable", "nv var", "NV VAR", " is not set", " must be set", "missing value", "required secret", "not found in environment", "KEY", "TOKEN", "SECRET", "PASSWORD", "DSN", "secret", "api key", "API key"],
           "root_cause": "the service reads a secret or setting from the environment that is neither exported nor in its .env file",
           "symptoms": ["KeyError: 'OPENAI_API_KEY'", "Missing required environment variable: GITHUB_TOKEN"],
           "playbook_id": "create_default_env",

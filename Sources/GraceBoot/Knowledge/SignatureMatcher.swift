@@ -1,4 +1,3 @@
-import CGraceShims
 import Foundation
 import GraceCore
 #if canImport(Glibc)
@@ -31,8 +30,8 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
 
 /// Finds failure patterns in log text, line by line.
 ///
-/// Speed comes from the prefilter: each distinct literal is searched over a whole chunk with
-/// `memmem` (SIMD in glibc), and a regex runs only on the few lines that contain a literal.
+/// Speed comes from the prefilter: every literal is found in one pass over a whole chunk
+/// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal.
 public struct SignatureMatcher: Sendable {
     /// NSRegularExpression is immutable after creation and documented as safe to share across threads.
     struct CompiledSignature: @unchecked Sendable {
@@ -48,7 +47,7 @@ public struct SignatureMatcher: Sendable {
     }
 
     let patterns: [CompiledPattern]
-    let literals: [[UInt8]]
+    let scanner: LiteralScanner
 
     /// Compiles every pattern; a bad regex names its pattern.
     public init(patterns: [FailurePattern]) throws {
@@ -72,7 +71,7 @@ public struct SignatureMatcher: Sendable {
             compiled.append(CompiledPattern(id: pattern.id, signatures: signatures, literalIndexes: indexes))
         }
         self.patterns = compiled
-        self.literals = literals
+        self.scanner = LiteralScanner(literals: literals)
     }
 
     /// Matches in a whole text (small inputs: a finding's evidence, a test corpus).
@@ -85,21 +84,15 @@ public struct SignatureMatcher: Sendable {
     /// Matches in `chunk`, which holds complete lines (it ends with a newline or at the end of input).
     /// Returns the matches and the number of lines in the chunk.
     public func matches(inLines chunk: UnsafeRawBufferPointer, firstLineNumber: Int) -> (matches: [SignatureMatch], lines: Int) {
-        guard let base = chunk.baseAddress, chunk.count > 0 else { return ([], 0) }
+        guard chunk.baseAddress != nil, chunk.count > 0 else { return ([], 0) }
         // 1. Prefilter: every hit of every literal gives a candidate line and the literal seen there.
         var candidates: [Int: Set<Int>] = [:]  // line start offset -> literal indexes
-        for (literalIndex, literal) in literals.enumerated() {
-            var offset = 0
-            while offset < chunk.count {
-                let found = literal.withUnsafeBytes { needle in
-                    grace_memmem(base + offset, chunk.count - offset, needle.baseAddress!, needle.count)
-                }
-                guard let found else { break }
-                let hit = base.distance(to: UnsafeRawPointer(found))
-                let start = Self.lineStart(before: hit, in: chunk)
-                candidates[start, default: []].insert(literalIndex)
-                offset = Self.lineEnd(after: hit, in: chunk) + 1
+        var lastLine = (start: -1, end: -1)
+        scanner.scan(chunk) { literalIndex, hit in
+            if hit < lastLine.start || hit >= lastLine.end {
+                lastLine = (Self.lineStart(before: hit, in: chunk), Self.lineEnd(after: hit, in: chunk))
             }
+            candidates[lastLine.start, default: []].insert(literalIndex)
         }
         // 2. Line numbers: count newlines between candidate lines, and to the end for the total.
         var matches: [SignatureMatch] = []
