@@ -62,10 +62,9 @@ struct UncleanShutdownCheck: BootCheck {
 struct UTF8LocaleCheck: BootCheck {
     func run(in context: BootContext) async throws -> StageResult {
         let environment = ProcessInfo.processInfo.environment
-        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
-        let isUTF8 = locale.uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8")
+        let locale = LocaleEnvironment.current(environment)
         var findings: [Finding] = []
-        if !isUTF8 {
+        if !LocaleEnvironment.isUTF8(environment) {
             // Children (a supervised Python service) inherit these: the fix for UnicodeEncodeError 'charmap'.
             setenv("LC_ALL", "C.UTF-8", 1)
             findings.append(Finding(message: "locale was not UTF-8; set LC_ALL=C.UTF-8 for this process and its children",

@@ -69,11 +69,7 @@ public struct KnowledgeBaseStore: Sendable {
     }
 
     private func write(_ data: Data) throws {
-        let temporary = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try FileWriting.replace(path, with: data)
     }
 }
 

@@ -66,13 +66,12 @@ public struct LearningSummary: Sendable, Codable {
 
     static func currentPreconditions(_ layout: GraceHomeLayout, _ settings: GraceSettings) -> Learning.Preconditions {
         let environment = ProcessInfo.processInfo.environment
-        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
         let missing = settings.requiredSecrets.filter {
             (environment[$0] ?? EnvFile.value(of: $0, in: layout.envFile) ?? "").isEmpty
         }
         let pending = DatabaseInspection.inspectAll(layout).contains { $0.state == .pendingMigrations }
         let unclean = FileManager.default.fileExists(atPath: layout.pidFile) && !InstanceLock.isHeld(layout.pidFile)
-        return Learning.Preconditions(localeIsUTF8: locale.uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8"),
+        return Learning.Preconditions(localeIsUTF8: LocaleEnvironment.isUTF8(environment),
                                       missingRequiredSecrets: missing, pendingMigrations: pending, uncleanShutdown: unclean)
     }
 }

@@ -41,13 +41,7 @@ struct BootReportWriter {
     }
 
     private func save(_ text: String, to path: String) throws {
-        let data = Data(redactor.redact(text).utf8)
-        // Write beside and rename, so a reader never sees half a report.
-        let temporary = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try FileWriting.replace(path, with: Data(redactor.redact(text).utf8))
     }
 }
 

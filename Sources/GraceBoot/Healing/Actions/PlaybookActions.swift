@@ -202,8 +202,6 @@ enum EnvFile {
             text += key + "=" + escaped + "\n"
         }
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        let temporary = path + ".tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw ActionError("cannot replace \(path)") }
+        try FileWriting.replace(path, with: Data(text.utf8))
     }
 }
