@@ -71,11 +71,15 @@ import Testing
         let store = KnowledgeBaseStore(layout: layout)
         #expect(try store.prepare().count == 7)
         // A user edits one pattern, removes another and adds their own.
-        var text = try String(contentsOfFile: store.path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"title\": \"SQLite database is locked by another writer\"", with: "\"title\": \"My edited title\"")
+        let text = try String(contentsOfFile: store.path, encoding: .utf8)
         guard case .object(var root)? = JSONValue(jsonText: text), case .array(var patterns)? = root["patterns"] else {
             Issue.record("unreadable")
             return
+        }
+        for index in patterns.indices where patterns[index]["id"]?.stringValue == "database_locked" {
+            guard case .object(var pattern) = patterns[index] else { continue }
+            pattern["title"] = "My edited title"
+            patterns[index] = .object(pattern)
         }
         patterns.removeAll { $0["id"]?.stringValue == "trigger_mesh_unawaited" }
         patterns.append(["id": "my_pattern", "signatures": ["OOMKilled"], "playbook_id": "create_default_env", "risk_level": "low", "autonomy_tier": "tier_1"])
@@ -87,6 +91,41 @@ import Testing
         #expect(merged.patterns.count == 8)
         #expect(merged.pattern("database_locked")?.title == "My edited title")
         #expect(merged.pattern("my_pattern")?.prefilter == ["OOMKilled"])
+        #expect(try store.prepare().isEmpty)
+    }
+
+    @Test func unEditedBuiltInPatternsAreUpgradedAndKeepTheirCounters() throws {
+        let (root, layout) = try home()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = KnowledgeBaseStore(layout: layout)
+        try store.prepare()
+        // Make the file look as an older Grace wrote it: an older database_locked, stamped as
+        // unedited, with counters; and a user-edited unicode pattern (content no longer matches its stamp).
+        guard case .object(var file)? = JSONValue(jsonText: try String(contentsOfFile: store.path, encoding: .utf8)),
+              case .array(var patterns)? = file["patterns"] else {
+            Issue.record("unreadable")
+            return
+        }
+        for index in patterns.indices {
+            guard case .object(var pattern) = patterns[index] else { continue }
+            if pattern["id"]?.stringValue == "database_locked" {
+                pattern["prefilter"] = ["database is locked", "busy"]
+                pattern["signatures"] = ["database is locked", "busy"]
+                pattern["occurrences"] = 5
+                pattern["builtin_digest"] = .string(KnowledgeBaseStore.digest(of: .object(pattern)))
+            }
+            if pattern["id"]?.stringValue == "unicode_logging_crash" { pattern["title"] = "Our own words" }
+            patterns[index] = .object(pattern)
+        }
+        file["patterns"] = .array(patterns)
+        try Data(JSONValue.object(file).jsonText.utf8).write(to: URL(fileURLWithPath: store.path))
+
+        #expect(try store.prepare() == ["database_locked"])
+        let upgraded = try store.load()
+        let current = try #require(try BuiltInKnowledgeBase.load().pattern("database_locked"))
+        #expect(upgraded.pattern("database_locked")?.prefilter == current.prefilter)
+        #expect(upgraded.pattern("database_locked")?.occurrences == 5)
+        #expect(upgraded.pattern("unicode_logging_crash")?.title == "Our own words")
         #expect(try store.prepare().isEmpty)
     }
 

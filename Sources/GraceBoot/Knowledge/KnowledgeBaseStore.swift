@@ -12,28 +12,72 @@ public struct KnowledgeBaseStore: Sendable {
 
     public var path: String { layout.knowledgeBase }
 
-    /// Writes the built-in file when none exists; otherwise adds built-in patterns the file lacks
-    /// (by id), leaving every pattern and field the user wrote as it is. Returns the ids added.
+    /// Writes the built-in file when none exists. Otherwise adds the built-in patterns the file
+    /// lacks (by id) and upgrades built-in patterns nobody edited (their `builtin_digest` still
+    /// matches their content) to this Grace's version, keeping their counters; every pattern and
+    /// field a user wrote stays as it is. Returns the ids added or upgraded.
     @discardableResult
     public func prepare() throws -> [String] {
-        let builtIn = try BuiltInKnowledgeBase.load()
+        guard case .object(let builtInRoot)? = JSONValue(jsonText: BuiltInKnowledgeBase.json),
+              case .array(let builtInPatterns)? = builtInRoot["patterns"] else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "the built-in knowledge base is not a patterns object"])
+        }
+        let stamped = builtInPatterns.map(Self.stamped)
         guard let data = FileManager.default.contents(atPath: path) else {
             try FileManager.default.createDirectory(atPath: layout.trainingDirectory, withIntermediateDirectories: true)
-            try write(Data(BuiltInKnowledgeBase.json.utf8))
-            return builtIn.patterns.map(\.id)
+            var root = builtInRoot
+            root["patterns"] = .array(stamped)
+            try write(Data(JSONValue.object(root).prettyText.utf8))
+            return stamped.compactMap { $0["id"]?.stringValue }
         }
-        let existing = try KnowledgeBaseParser.parse(data, file: path)
-        let missing = builtIn.patterns.filter { existing.pattern($0.id) == nil }
-        guard !missing.isEmpty, case .object(var root)? = JSONValue(jsonText: String(decoding: data, as: UTF8.self)),
-              case .object(let builtInRoot)? = JSONValue(jsonText: BuiltInKnowledgeBase.json),
-              case .array(let builtInPatterns)? = builtInRoot["patterns"] else { return [] }
+        _ = try KnowledgeBaseParser.parse(data, file: path)  // a broken file is reported, never replaced
+        guard case .object(var root)? = JSONValue(jsonText: String(decoding: data, as: UTF8.self)) else { return [] }
         var patterns: [JSONValue] = []
         if case .array(let current)? = root["patterns"] { patterns = current }
-        let missingIDs = Set(missing.map(\.id))
-        patterns += builtInPatterns.filter { missingIDs.contains($0["id"]?.stringValue ?? "") }
+        var incidentIDs = Set<String>()
+        if case .array(let incidents)? = root["incidents"] { incidentIDs = Set(incidents.compactMap { $0["id"]?.stringValue }) }
+        var changed: [String] = []
+        for builtIn in stamped {
+            guard let id = builtIn["id"]?.stringValue else { continue }
+            if let index = patterns.firstIndex(where: { $0["id"]?.stringValue == id }) {
+                let current = patterns[index]
+                guard let recorded = current["builtin_digest"]?.stringValue, recorded == Self.digest(of: current),
+                      recorded != builtIn["builtin_digest"]?.stringValue, case .object(var upgraded) = builtIn else { continue }
+                for key in Self.counterKeys { upgraded[key] = current[key] }
+                patterns[index] = .object(upgraded)
+                changed.append(id)
+            } else if !incidentIDs.contains(id) {
+                patterns.append(builtIn)
+                changed.append(id)
+            }
+        }
+        guard !changed.isEmpty else { return [] }
         root["patterns"] = .array(patterns)
         try write(Data(JSONValue.object(root).prettyText.utf8))
-        return missing.map(\.id).sorted()
+        return changed.sorted()
+    }
+
+    /// Fields that change as Grace learns; they do not count as edits.
+    static let counterKeys = ["occurrences", "fixes_attempted", "fixes_succeeded", "last_seen"]
+
+    /// A built-in pattern with the digest of its content, to tell later whether anyone edited it.
+    static func stamped(_ pattern: JSONValue) -> JSONValue {
+        guard case .object(var object) = pattern else { return pattern }
+        object["builtin_digest"] = .string(digest(of: pattern))
+        return .object(object)
+    }
+
+    /// FNV-1a (64 bit) of the pattern's canonical JSON without counters and digest. This detects
+    /// edits; it is not a security measure, so a cryptographic hash is not needed.
+    static func digest(of pattern: JSONValue) -> String {
+        guard case .object(var object) = pattern else { return "" }
+        for key in counterKeys + ["builtin_digest"] { object[key] = nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in JSONValue.object(object).jsonText.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Parses the file (after ``prepare()``); errors name the file, the pattern and the field.
