@@ -120,8 +120,6 @@ public struct KnowledgeBaseStore: Sendable {
 extension JSONValue {
     /// Indented JSON with sorted keys, for files people edit.
     var prettyText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        (try? JSONEncoder.gracePretty.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

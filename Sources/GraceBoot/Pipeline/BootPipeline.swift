@@ -157,10 +157,3 @@ public struct BootPipeline: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in milliseconds, with sub-millisecond precision.
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

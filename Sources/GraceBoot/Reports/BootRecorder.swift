@@ -83,7 +83,7 @@ enum BootReplayer {
         let folder = directory(context.layout)
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/" + report.runID + ".json"
-        guard let data = try? JSONEncoder.report.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
+        guard let data = try? JSONEncoder.gracePretty.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
             context.logger.error("could not park the boot record for a later replay", metadata: ["subsystem": "boot_pipeline", "path": "\(path)"])
             return
         }
@@ -142,14 +142,5 @@ enum BootReplayer {
                     "subsystem": "boot_pipeline", "run": "\(report.runID)", "error": "\(error)"])
             }
         }
-    }
-}
-
-extension JSONEncoder {
-    /// Pretty, sorted, unescaped slashes: the form of report and record files.
-    static var report: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -19,9 +19,9 @@ struct BootReportWriter {
             try FileManager.default.createDirectory(atPath: layout.logsDirectory, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: layout.trainingDirectory, withIntermediateDirectories: true)
             try save(report.text, to: layout.lastBootReportText)
-            try save(String(decoding: JSONEncoder.report.encode(report), as: UTF8.self), to: layout.lastBootReportJSON)
+            try save(String(decoding: JSONEncoder.gracePretty.encode(report), as: UTF8.self), to: layout.lastBootReportJSON)
             let record = TrainingRecord(report: report)
-            try save(String(decoding: JSONEncoder.report.encode(record), as: UTF8.self), to: trainingRecordPath(for: report))
+            try save(String(decoding: JSONEncoder.gracePretty.encode(record), as: UTF8.self), to: trainingRecordPath(for: report))
         } catch {
             logger.error("could not write the boot report", metadata: ["subsystem": "boot_pipeline", "error": "\(error)"])
         }

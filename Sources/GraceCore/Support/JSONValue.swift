@@ -34,9 +34,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys: the stored form, stable across runs.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
+        guard let data = try? JSONEncoder.graceCompact.encode(self) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 

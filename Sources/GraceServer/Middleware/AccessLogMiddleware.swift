@@ -1,4 +1,5 @@
 import Foundation
+import GraceCore
 import Hummingbird
 import Logging
 
@@ -17,7 +18,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         // The route template, not the path: ids in paths would make one series per run.
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.milliseconds
         logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: [
             "subsystem": "http", "event_type": "http_request", "method": "\(request.method)", "path": "\(request.uri.path)",
             "route": "\(route)", "status": "\(response.status.code)", "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",

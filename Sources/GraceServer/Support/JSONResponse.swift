@@ -9,7 +9,7 @@ enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let data: Data
         do {
-            data = try JSONEncoder.grace.encode(value)
+            data = try JSONEncoder.graceCompact.encode(value)
         } catch {
             // Only non-finite doubles can fail here; answering with the reason beats a dropped connection.
             data = Data(#"{"error":{"code":"internal_error","message":"the response could not be encoded"}}"#.utf8)
@@ -28,14 +28,6 @@ enum JSONResponse {
     }
 }
 
-extension JSONEncoder {
-    /// Sorted keys, unescaped slashes: stable output that diff tools and tests can compare.
-    static var grace: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}
 
 /// Reads and decodes request bodies with a size cap.
 enum BodyReader {

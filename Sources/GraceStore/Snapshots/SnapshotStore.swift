@@ -193,9 +193,7 @@ public struct SnapshotStore: Sendable {
     }
 
     private func write(_ manifest: SnapshotManifest, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(manifest)) else {
+        guard FileManager.default.createFile(atPath: path, contents: try JSONEncoder.gracePretty.encode(manifest)) else {
             throw SnapshotError.io("cannot write \(path)")
         }
     }

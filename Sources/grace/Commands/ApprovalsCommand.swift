@@ -26,7 +26,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
             let approvals = try await runtime.openStore().repositories.approvals.approvals(status: ApprovalRequest.Status(rawValue: status), limit: 500)
             if json {
-                for approval in approvals { print(String(decoding: try JSONEncoder.sortedOutput.encode(approval), as: UTF8.self)) }
+                for approval in approvals { print(String(decoding: try JSONEncoder.graceCompact.encode(approval), as: UTF8.self)) }
                 return
             }
             if approvals.isEmpty { print("no \(status == "all" ? "" : status + " ")approvals") }

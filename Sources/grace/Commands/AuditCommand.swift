@@ -20,7 +20,7 @@ struct AuditCommand: AsyncParsableCommand {
             let runtime = try Runtime.start(options, label: "grace.audit")
             let verification = try await runtime.openStore().repositories.audit.verify()
             if json {
-                print(try String(decoding: JSONEncoder.sortedOutput.encode(verification), as: UTF8.self))
+                print(try String(decoding: JSONEncoder.graceCompact.encode(verification), as: UTF8.self))
             } else if let sequence = verification.firstBadSequence {
                 print("audit chain BROKEN at sequence \(sequence): \(verification.reason ?? "")")
                 print("(\(verification.entriesChecked) entries read)")
@@ -46,7 +46,7 @@ struct AuditCommand: AsyncParsableCommand {
             let runtime = try Runtime.start(options, label: "grace.audit")
             let entries = try await runtime.openStore().repositories.audit.tail(limit: count).reversed()
             if json {
-                let encoder = JSONEncoder.sortedOutput
+                let encoder = JSONEncoder.graceCompact
                 for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
                 return
             }
@@ -55,13 +55,5 @@ struct AuditCommand: AsyncParsableCommand {
                 print("#\(entry.sequence)  \(entry.timestamp)  \(entry.actor)  \(entry.action)  \(entry.resource)  [\(entry.subsystem)] -> \(entry.result)  \(entry.entryHash.prefix(12))")
             }
         }
-    }
-}
-
-extension JSONEncoder {
-    static var sortedOutput: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

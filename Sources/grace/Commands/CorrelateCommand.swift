@@ -73,7 +73,7 @@ struct CorrelateCommand: AsyncParsableCommand {
         }
         let report = LogCorrelator.correlate(run: run, steps: steps, logs: logs, knownRunIDs: known, slack: slackMS / 1000)
         if json {
-            print(String(decoding: try JSONEncoder.sortedOutput.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.graceCompact.encode(report), as: UTF8.self))
         } else {
             print(CorrelationText.render(report, colored: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
         }

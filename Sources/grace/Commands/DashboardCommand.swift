@@ -86,9 +86,7 @@ struct DashboardCommand: AsyncParsableCommand {
     private func emit(_ dashboard: StartupDashboard, baseURL: String?, terminal: Bool, colored: Bool, failure: String?, redraw: Bool) {
         var text: String
         if json {
-            let encoder = watch ? JSONEncoder() : JSONEncoder.sortedOutput
-            if watch { encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes] }
-            text = (try? String(decoding: encoder.encode(dashboard), as: UTF8.self)) ?? "{}"
+            text = (try? String(decoding: JSONEncoder.graceCompact.encode(dashboard), as: UTF8.self)) ?? "{}"
             text += "\n"
         } else {
             let columns = width ?? Self.terminalColumns() ?? 80

@@ -37,8 +37,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             printError("\(error)")
             throw GraceExit.configuration
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).milliseconds / 1000
         var findings: [Diagnosis] = []
         for hits in result.hits {
             guard let pattern = healer.knowledgeBase.pattern(hits.patternID) else { continue }
@@ -49,7 +48,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         if json {
             let report = DiagnosisReport(file: file, lines: result.lines, bytes: result.bytes, seconds: seconds, patterns: findings)
-            print(String(decoding: try JSONEncoder.sortedOutput.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.graceCompact.encode(report), as: UTF8.self))
         } else {
             print(Self.render(findings, lines: result.lines, bytes: result.bytes, seconds: seconds))
         }

@@ -27,7 +27,7 @@ struct PatternsCommand: AsyncParsableCommand {
         let summary = try await LearningSummary.compute(knowledgeBase: knowledge, repositories: store.repositories, layout: runtime.layout,
                                                         settings: runtime.settings)
         if json {
-            print(String(decoding: try JSONEncoder.sortedOutput.encode(summary), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.graceCompact.encode(summary), as: UTF8.self))
             return
         }
         print("startup health score: \(summary.healthScore)/100")

@@ -19,7 +19,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             let runtime = try Runtime.start(options, label: "grace.snapshot", console: false)
             let manifests = SnapshotStore(layout: runtime.layout).list()
             if json {
-                print(String(decoding: try JSONEncoder.sortedOutput.encode(manifests), as: UTF8.self))
+                print(String(decoding: try JSONEncoder.graceCompact.encode(manifests), as: UTF8.self))
                 return
             }
             if manifests.isEmpty { print("no snapshots in \(runtime.layout.snapshotsDirectory)") }
