@@ -1,4 +1,5 @@
 import Foundation
+import GraceBoot
 import GraceCore
 import GraceLog
 import GraceStore
@@ -17,16 +18,19 @@ public struct ServerDependencies: Sendable {
     /// The sink writing the home's log file, flushed before the log files are read so that
     /// timelines count every line logged so far (nil when logs go elsewhere).
     public var logSink: LogFileSink?
+    /// The supervised service's supervisor, whose status `/health` reports (nil without a target).
+    public var targetSupervisor: TargetSupervisor?
 
     /// `layout` defaults to the layout of `settings.home`.
     public init(repositories: GraceRepositories, settings: GraceSettings, version: String, startedAt: Date = Date(),
-                layout: GraceHomeLayout? = nil, logSink: LogFileSink? = nil) {
+                layout: GraceHomeLayout? = nil, logSink: LogFileSink? = nil, targetSupervisor: TargetSupervisor? = nil) {
         self.repositories = repositories
         self.settings = settings
         self.version = version
         self.startedAt = startedAt
         self.layout = layout ?? GraceHomeLayout(root: settings.home)
         self.logSink = logSink
+        self.targetSupervisor = targetSupervisor
     }
 }
 

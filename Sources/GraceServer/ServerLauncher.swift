@@ -36,7 +36,7 @@ public final class ServerLauncher: ServiceLauncher {
         let (listening, continuation) = AsyncStream<Int>.makeStream()
         let application = try GraceHTTPServer.makeApplication(
             dependencies: ServerDependencies(repositories: store.repositories, settings: settings, version: version,
-                                             layout: context.layout, logSink: logSink),
+                                             layout: context.layout, logSink: logSink, targetSupervisor: context.targetSupervisor),
             logger: Logger(label: "grace.http")
         ) { port in
             continuation.yield(port)
@@ -49,6 +49,8 @@ public final class ServerLauncher: ServiceLauncher {
                                           interval: .seconds(settings.monitorIntervalSeconds))),
         ]
         if let logSink { services.append(.init(service: LogFlushService(sink: logSink))) }
+        // The supervisor ends on its own when the service's boot fails; Grace serves on.
+        if let supervisor = context.targetSupervisor { services.append(.init(service: supervisor, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let task = Task {
             defer { continuation.finish() }

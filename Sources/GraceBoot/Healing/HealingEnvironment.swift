@@ -13,13 +13,30 @@ public struct HealingEnvironment: Sendable {
     public var sqlMigrations: (directory: String, database: String)?
     /// Default values for missing variables (from `GRACE_HOME/env.defaults` and playbook parameters).
     public var envDefaults: [String: String]
+    /// What the fixes are for: `grace` (its own home) or `target` (the supervised service);
+    /// approvals carry it so an approved fix is applied to the same place.
+    public var scope: String
+    /// Restarts the supervised service (the `restart_target` action); nil when nothing is supervised.
+    public var restartTarget: (@Sendable () async throws -> String)?
 
     public init(envFile: String, databases: [String], sqlMigrations: (directory: String, database: String)? = nil,
-                envDefaults: [String: String] = [:]) {
+                envDefaults: [String: String] = [:], scope: String = "grace",
+                restartTarget: (@Sendable () async throws -> String)? = nil) {
         self.envFile = envFile
         self.databases = databases
         self.sqlMigrations = sqlMigrations
         self.envDefaults = envDefaults
+        self.scope = scope
+        self.restartTarget = restartTarget
+    }
+
+    /// The supervised service: its env file, its databases, its `.sql` migrations, and defaults
+    /// from `env.defaults` in Grace's home.
+    public static func target(_ target: TargetSettings, layout: GraceHomeLayout,
+                              restart: (@Sendable () async throws -> String)?) -> HealingEnvironment {
+        HealingEnvironment(envFile: target.envFile, databases: target.databases,
+                           sqlMigrations: target.migrationsDirectory.flatMap { directory in target.databases.first.map { (directory, $0) } },
+                           envDefaults: loadDefaults(layout.path("env.defaults")), scope: "target", restartTarget: restart)
     }
 
     /// Grace's own home: its `.env`, both databases, and defaults from `env.defaults`.
@@ -30,8 +47,7 @@ public struct HealingEnvironment: Sendable {
 
     /// Reads a defaults file in `.env` form; a missing or unreadable file gives no defaults.
     public static func loadDefaults(_ path: String) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [:] }
-        return (try? DotEnv.parse(text, source: path)) ?? [:]
+        EnvFile.values(in: path)
     }
 }
 

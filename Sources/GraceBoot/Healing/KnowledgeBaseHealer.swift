@@ -13,7 +13,7 @@ public struct KnowledgeBaseHealer: StageHealer {
         guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return [] }
         var attempts: [HealingAttempt] = []
         var handled = Set<String>()
-        for match in matcher.matches(in: text) where handled.insert(match.patternID + "|" + match.captures.description).inserted {
+        for match in matcher.matches(in: text) where handled.insert(match.failureKey).inserted {
             attempts.append(await healer.handle(match, runID: context.runID).attempt)
         }
         return attempts

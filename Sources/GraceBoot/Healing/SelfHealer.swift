@@ -88,7 +88,7 @@ public struct SelfHealer: Sendable {
                 let approval = ApprovalRequest(
                     requestedBy: "grace", reason: "\(pattern.title): run \(playbook.id) (\(playbook.riskLevel.rawValue) risk, \(playbook.autonomyTier))?",
                     playbookID: playbook.id, patternID: pattern.id, runID: runID,
-                    details: ["match": matchJSON(match)])
+                    details: ["match": matchJSON(match), "scope": .string(environment.scope)])
                 let stored = try? await repositories?.approvals.create(approval)
                 let attempt = HealingAttempt(playbookID: playbook.id, patternID: pattern.id, decision: decision.rawValue, succeeded: false,
                                              detail: stored != nil ? "waiting for approval \(approval.eventID)" : "approval needed, but the store is unavailable")
@@ -166,6 +166,11 @@ public struct SelfHealer: Sendable {
     private func matchJSON(_ match: SignatureMatch) -> JSONValue {
         ["pattern_id": .string(match.patternID), "line_number": .number(Double(match.lineNumber)), "line": .string(match.line),
          "captures": .object(match.captures.mapValues(JSONValue.string))]
+    }
+
+    /// Whether an approval was created for the supervised service (rather than Grace's own home).
+    public static func isTargetApproval(_ details: JSONValue?) -> Bool {
+        details?["scope"]?.stringValue == "target"
     }
 
     /// Rebuilds the match an approval was created for.

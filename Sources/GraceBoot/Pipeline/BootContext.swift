@@ -29,6 +29,11 @@ public final class BootContext: Sendable {
     public let uncleanShutdown: Bool
     /// The log file sink, when logging goes to the home's log file (the codec check reads it back).
     public let logSink: LogFileSink?
+    /// Keeps the user's service running under `grace up` (nil without a target, or under `grace boot`).
+    public let targetSupervisor: TargetSupervisor?
+    /// The `grace` executable that guards a target's process group (see ``ChildGuard``); nil runs
+    /// the target without a guard, so it would outlive a Grace killed with SIGKILL.
+    public let guardExecutable: String?
 
     struct State {
         var store: SQLiteStore?
@@ -43,7 +48,7 @@ public final class BootContext: Sendable {
 
     public init(settings: GraceSettings, values: [String: SettingValue], runID: String = Identifier.run(), mode: Mode,
                 logger: Logger, launcher: (any ServiceLauncher)? = nil, uncleanShutdown: Bool = false,
-                logSink: LogFileSink? = nil) {
+                logSink: LogFileSink? = nil, targetSupervisor: TargetSupervisor? = nil, guardExecutable: String? = nil) {
         self.settings = settings
         self.values = values
         self.layout = GraceHomeLayout(root: settings.home)
@@ -53,6 +58,21 @@ public final class BootContext: Sendable {
         self.launcher = launcher
         self.uncleanShutdown = uncleanShutdown
         self.logSink = logSink
+        self.targetSupervisor = targetSupervisor
+        self.guardExecutable = guardExecutable
+    }
+
+    /// The supervised service's settings, when one is configured.
+    public var target: TargetSettings? { settings.target }
+
+    /// The target's files that pre-boot snapshots cover: its databases and its env file.
+    public var targetFiles: [SnapshotStore.CoveredFile] {
+        guard let target else { return [] }
+        var files = target.databases.enumerated().map { index, path in
+            SnapshotStore.CoveredFile(name: "target-\(index)-" + URL(fileURLWithPath: path).lastPathComponent, path: path, kind: .database)
+        }
+        files.append(SnapshotStore.CoveredFile(name: "target-env", path: target.envFile, kind: .settings))
+        return files
     }
 
     /// The store, once the schema stage has opened it.

@@ -36,7 +36,16 @@ public struct BootPipeline: Sendable {
 
         var outcomes: [StageOutcome] = []
         var stoppedAt: Int?
+        var failedServices: [String: String] = [:]
         for (index, stage) in stages.enumerated() {
+            if let service = stage.service, let failedStage = failedServices[service] {
+                let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
+                                           findings: [Finding(message: "not run: \(service) stage \(failedStage) failed")], durationMS: 0)
+                outcomes.append(skipped)
+                await recorder.record(skipped, in: context)
+                progress(index + 1, stages.count, skipped)
+                continue
+            }
             let outcome = await runStage(stage, in: context)
             outcomes.append(outcome)
             if outcome.status == .warning {
@@ -44,6 +53,10 @@ public struct BootPipeline: Sendable {
             }
             await recorder.record(outcome, in: context)
             progress(index + 1, stages.count, outcome)
+            if let service = stage.service, outcome.status == .failed {
+                failedServices[service] = stage.name
+                await rollBackService(service, in: context, after: stage.name)
+            }
             if stage.critical && outcome.status == .failed {
                 stoppedAt = index
                 break
@@ -77,7 +90,7 @@ public struct BootPipeline: Sendable {
 
     private func takeSnapshot(in context: BootContext) {
         guard context.settings.autoSnapshotBeforeBoot else { return }
-        let snapshots = SnapshotStore(layout: context.layout)
+        let snapshots = SnapshotStore(layout: context.layout, extraFiles: context.targetFiles)
         do {
             let manifest = try snapshots.create(bootID: context.runID, gitSHA: GitInfo.headSHA(), platform: GitInfo.platform)
             context.snapshot = manifest
@@ -97,10 +110,10 @@ public struct BootPipeline: Sendable {
         let start = clock.now
         context.logger.debug("stage started", metadata: ["subsystem": "boot_pipeline", "event_type": "stage_start", "stage": "\(stage.name)"])
         var result = await attempt(stage, in: context)
-        var healing: [HealingAttempt] = []
+        var healing = result.healing
         var status = result.status
         var findings = result.findings
-        if result.status == .failed {
+        if result.status == .failed && !stage.healsItself {
             healing = await healer.heal(stage: stage.name, findings: result.findings, in: context)
             if healing.contains(where: \.succeeded) {
                 result = await attempt(stage, in: context)
@@ -135,6 +148,24 @@ public struct BootPipeline: Sendable {
         }
     }
 
+    /// Puts a supervised service's files (its databases and env file) back as they were before the
+    /// boot, after one of its stages failed; Grace's own files are left alone.
+    private func rollBackService(_ service: String, in context: BootContext, after stage: String) async {
+        await context.targetSupervisor?.stop()
+        guard let snapshot = context.snapshot else { return }
+        let names = Set(context.targetFiles.map(\.name))
+        guard !names.isEmpty else { return }
+        do {
+            try SnapshotStore(layout: context.layout).restore(id: snapshot.snapshotID, names: names)
+            context.logger.warning("rolled back the \(service) service's files to the pre-boot snapshot", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "rollback", "snapshot_id": "\(snapshot.snapshotID)", "stage": "\(stage)",
+                "files": .array(names.sorted().map { .string($0) })])
+        } catch {
+            context.logger.error("rolling back the \(service) service's files failed", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "rollback_failed", "stage": "\(stage)", "error": "\(error)"])
+        }
+    }
+
     /// Restores the pre-boot snapshot after a critical failure; returns what happened.
     private func rollBack(in context: BootContext, after stage: String) async -> String {
         guard let snapshot = context.snapshot else {
@@ -142,6 +173,7 @@ public struct BootPipeline: Sendable {
                                  metadata: ["subsystem": "boot_pipeline", "event_type": "rollback_unavailable"])
             return "no pre-boot snapshot (AUTO_SNAPSHOT_BEFORE_BOOT is off or the snapshot failed); nothing restored"
         }
+        await context.targetSupervisor?.stop()
         await context.launcher?.stop()
         context.closeStore()
         let snapshots = SnapshotStore(layout: context.layout)

@@ -31,12 +31,14 @@ public enum BootProfiles {
         ]
     }
 
-    /// The pipeline for a profile, with Grace's healer.
-    public static func pipeline(_ profile: GraceSettings.BootProfileName,
+    /// The pipeline for a profile, with Grace's healer; with `target`, the supervised service's
+    /// stages follow Grace's own.
+    public static func pipeline(_ profile: GraceSettings.BootProfileName, target: TargetSettings? = nil,
                                 healer: any StageHealer = CompositeHealer([BuiltInHealer(), KnowledgeBaseHealer()])) -> BootPipeline {
-        switch profile {
-        case .basic: BootPipeline(profile: profile.rawValue, stages: basic(healer: healer), healer: healer)
-        case .production: BootPipeline(profile: profile.rawValue, stages: production(healer: healer), healer: healer)
+        let own = switch profile {
+        case .basic: basic(healer: healer)
+        case .production: production(healer: healer)
         }
+        return BootPipeline(profile: profile.rawValue, stages: own + (target == nil ? [] : TargetStages.stages()), healer: healer)
     }
 }

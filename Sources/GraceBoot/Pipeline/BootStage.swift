@@ -6,6 +6,18 @@ public protocol BootStage: Sendable {
     /// A critical stage that still fails after healing stops the boot and rolls back.
     var critical: Bool { get }
     func run(in context: BootContext) async throws -> StageResult
+    /// The supervised service this stage boots, or nil for Grace's own stages. When such a stage
+    /// fails, the service's remaining stages are skipped and its files are rolled back, while
+    /// Grace itself goes on serving (the boot is partial).
+    var service: String? { get }
+    /// True when the stage heals its own failures (and reports them in ``StageResult/healing``),
+    /// so the pipeline's healer must not apply Grace's fixes to it.
+    var healsItself: Bool { get }
+}
+
+extension BootStage {
+    public var service: String? { nil }
+    public var healsItself: Bool { false }
 }
 
 /// One check a stage is made of; the same checks are shared by both profiles.

@@ -41,10 +41,29 @@ public struct SettingsLoader: Sendable {
         var settings = try GraceSettings(values: values)
         // Resolve the home once so every later path is absolute, whatever the caller's cwd becomes.
         settings.home = URL(fileURLWithPath: homePath).standardized.path
+        if let target = settings.target {
+            let resolved = target.resolvingPaths(against: workingDirectory)
+            settings.target = resolved
+            settings.secretValues = (settings.secretValues + (try targetSecretValues(resolved.envFile))).uniquedSorted()
+        }
         let warnings = GraceSettings.unknownGraceKeys(in: values).map { key in
             "unknown setting \(key) (from \(values[key]!.origin)) is ignored; known settings: grace settings"
         }
         return Loaded(settings: settings, values: values, warnings: warnings)
+    }
+
+    /// Secret-looking values of the target's env file, so Grace redacts them from what it logs.
+    private func targetSecretValues(_ file: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: file) else { return [] }
+        guard let text = String(validatingUTF8: data) else {
+            throw FileError(description: "\(file) (GRACE_TARGET_ENV_FILE) is not valid UTF-8 text; fix or remove it")
+        }
+        do {
+            let values = try DotEnv.parse(text, source: file).mapValues { SettingValue(value: $0, origin: file) }
+            return GraceSettings.secretValues(in: values)
+        } catch {
+            throw FileError(description: "\(error)")
+        }
     }
 
     /// Adds the assignments of `file` for keys not already set; a missing file is fine.
@@ -63,6 +82,10 @@ public struct SettingsLoader: Sendable {
             values[key] = SettingValue(value: value, origin: file)
         }
     }
+}
+
+extension Array where Element == String {
+    func uniquedSorted() -> [String] { Array(Set(self)).sorted() }
 }
 
 extension String {

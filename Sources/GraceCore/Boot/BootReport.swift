@@ -30,10 +30,13 @@ public enum StageStatus: String, Sendable, Codable, CaseIterable {
 public struct StageResult: Sendable, Equatable {
     public var status: StageStatus
     public var findings: [Finding]
+    /// Fixes a stage that heals itself made (a supervised service's stages do).
+    public var healing: [HealingAttempt]
 
-    public init(status: StageStatus, findings: [Finding] = []) {
+    public init(status: StageStatus, findings: [Finding] = [], healing: [HealingAttempt] = []) {
         self.status = status
         self.findings = findings
+        self.healing = healing
     }
 
     public static let passed = StageResult(status: .passed)

@@ -28,6 +28,8 @@ public struct GraceSettings: Sendable, Equatable {
     public var monitorIntervalSeconds: Int
     /// Values to scrub from every log line, report and API response.
     public var secretValues: [String]
+    /// The user's service to boot and supervise, when `GRACE_TARGET_COMMAND` is set.
+    public var target: TargetSettings?
 
     /// Log levels accepted by `GRACE_LOG_LEVEL` (swift-log's, by name).
     public enum LogLevelSetting: String, Sendable, CaseIterable {
@@ -73,11 +75,11 @@ extension GraceSettings {
         "GRACE_LOG_MAX_BYTES", "GRACE_LOG_MAX_FILES", "STRUCTURED_LOGGING", "AUTO_SNAPSHOT_BEFORE_BOOT",
         "GRACE_SNAPSHOT_KEEP", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
-    ]
+    ] + TargetSettings.keys
 
     /// Parses and validates `values`; throws a ``SettingsError`` listing every invalid key.
     public init(values: [String: SettingValue]) throws(SettingsError) {
-        var reader = Reader(values: values)
+        var reader = SettingsReader(values: values)
         home = reader.string("GRACE_HOME", default: "./grace-home", allowed: "a folder path") { !$0.isEmpty }
         host = reader.string("GRACE_HOST", default: "127.0.0.1", allowed: "a host name or IP address") {
             !$0.isEmpty && !$0.contains(" ")
@@ -97,6 +99,7 @@ extension GraceSettings {
         requiredSecrets = reader.list("GRACE_REQUIRED_SECRETS")
         monitorIntervalSeconds = reader.integer("GRACE_MONITOR_INTERVAL", default: 60, range: 1...86_400, allowed: "seconds between monitor passes, 1-86400")
         secretValues = Self.secretValues(in: values)
+        target = TargetSettings.read(&reader)
         if !reader.problems.isEmpty { throw SettingsError(problems: reader.problems) }
     }
 
@@ -113,17 +116,18 @@ extension GraceSettings {
             .contains { upper.contains($0) }
     }
 
-    private static func secretValues(in values: [String: SettingValue]) -> [String] {
+    /// The values of secret-looking keys (see ``isSecretKey(_:)``) long enough to redact safely.
+    public static func secretValues(in values: [String: SettingValue]) -> [String] {
         values.filter { isSecretKey($0.key) && $0.value.value.count >= 4 }.map(\.value.value).sorted()
     }
 }
 
 /// Reads typed values, collecting problems instead of stopping at the first.
-private struct Reader {
+struct SettingsReader {
     let values: [String: SettingValue]
     var problems: [SettingsError.Problem] = []
 
-    private mutating func report(_ key: String, _ setting: SettingValue, _ allowed: String) {
+    mutating func report(_ key: String, _ setting: SettingValue, _ allowed: String) {
         problems.append(.init(key: key, value: setting.value, origin: setting.origin, allowed: allowed))
     }
 

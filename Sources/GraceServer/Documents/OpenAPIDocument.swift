@@ -252,7 +252,14 @@ enum OpenAPIDocument {
             "status": Schema.enumeration(["ok", "degraded"]), "version": Schema.string(), "started_at": timestamp,
             "uptime_seconds": Schema.number(minimum: 0), "database": Schema.string("`ok`, or the error"),
             "active_runs": Schema.integer(nullable: true, minimum: 0),
+            "target": Schema.nullableRef("TargetHealth"),
         ]),
+        "TargetHealth": Schema.object([
+            "phase": Schema.enumeration(["waiting", "starting", "running", "healthy", "backing_off", "crash_loop", "stopped"]),
+            "healthy": Schema.boolean(), "pid": Schema.integer(nullable: true, minimum: 1),
+            "run_id": Schema.string("The service's current run in the timeline", nullable: true),
+            "restarts": Schema.integer(minimum: 0), "last_exit": Schema.string(nullable: true), "detail": Schema.string(),
+        ], description: "The supervised service (GRACE_TARGET_COMMAND); null when Grace supervises none"),
         "AgentRun": Schema.object([
             "run_id": Schema.string(example: "run_3f9a0c12be47"), "started_at": timestamp,
             "ended_at": Schema.string("null while the run is active", nullable: true),

@@ -1,4 +1,5 @@
 import Foundation
+import GraceBoot
 import GraceCore
 import GraceStore
 import Hummingbird
@@ -14,9 +15,10 @@ struct HealthRoutes {
         var uptimeSeconds: Double
         var database: String
         var activeRuns: Int?
+        var target: TargetHealth?
 
         enum CodingKeys: String, CodingKey {
-            case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs"
+            case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs", target
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -27,6 +29,43 @@ struct HealthRoutes {
             try container.encode(uptimeSeconds, forKey: .uptimeSeconds)
             try container.encode(database, forKey: .database)
             try container.encode(activeRuns, forKey: .activeRuns)
+            try container.encode(target, forKey: .target)
+        }
+    }
+
+    /// The supervised service, when Grace runs one.
+    struct TargetHealth: Encodable {
+        var phase: String
+        var healthy: Bool
+        var pid: Int32?
+        var runID: String?
+        var restarts: Int
+        var lastExit: String?
+        var detail: String
+
+        init(_ status: TargetSupervisor.Status) {
+            phase = status.phase.rawValue
+            healthy = status.healthy
+            pid = status.pid
+            runID = status.runID
+            restarts = status.restarts
+            lastExit = status.lastExit
+            detail = status.detail
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case phase, healthy, pid, runID = "run_id", restarts, lastExit = "last_exit", detail
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(phase, forKey: .phase)
+            try container.encode(healthy, forKey: .healthy)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(runID, forKey: .runID)
+            try container.encode(restarts, forKey: .restarts)
+            try container.encode(lastExit, forKey: .lastExit)
+            try container.encode(detail, forKey: .detail)
         }
     }
 
@@ -35,7 +74,7 @@ struct HealthRoutes {
             var health = Health(status: "ok", version: dependencies.version,
                                 startedAt: Timestamp.string(from: dependencies.startedAt),
                                 uptimeSeconds: (Date().timeIntervalSince(dependencies.startedAt) * 1000).rounded() / 1000,
-                                database: "ok")
+                                database: "ok", target: dependencies.targetSupervisor.map { TargetHealth($0.status) })
             var status = HTTPResponse.Status.ok
             do {
                 health.activeRuns = try await dependencies.repositories.runs.activeRuns().count

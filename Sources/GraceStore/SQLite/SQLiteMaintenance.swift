@@ -10,8 +10,13 @@ public enum SQLiteMaintenance {
         init(_ description: String) { self.description = description }
     }
 
-    private static func queue(_ path: String, busyTimeout: TimeInterval = 5) throws -> DatabaseQueue {
-        guard FileManager.default.fileExists(atPath: path) else { throw MaintenanceError("\(path) does not exist") }
+    private static func queue(_ path: String, busyTimeout: TimeInterval = 5, create: Bool = false) throws -> DatabaseQueue {
+        if create {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                    withIntermediateDirectories: true)
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw MaintenanceError("\(path) does not exist")
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         return try DatabaseQueue(path: path, configuration: configuration)
@@ -67,7 +72,8 @@ public enum SQLiteMaintenance {
     /// content changed after it was applied is refused. Returns the names applied now.
     public static func applySQLMigrations(_ path: String, directory: String) throws -> [String] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
-        let queue = try queue(path, busyTimeout: 30)
+        // The first migration may well be the one that creates the database.
+        let queue = try queue(path, busyTimeout: 30, create: true)
         defer { try? queue.close() }
         try queue.write { db in
             try db.execute(sql: """

@@ -23,16 +23,34 @@ public struct SnapshotStore: Sendable {
         }
     }
 
-    public let layout: GraceHomeLayout
+    /// A file outside the home that snapshots also cover (a supervised service's database or env file).
+    public struct CoveredFile: Sendable, Equatable {
+        /// The file's name inside the snapshot folder; unique within a snapshot.
+        public var name: String
+        public var path: String
+        public var kind: SnapshotManifest.File.Kind
 
-    public init(layout: GraceHomeLayout) {
-        self.layout = layout
+        public init(name: String, path: String, kind: SnapshotManifest.File.Kind) {
+            self.name = name
+            self.path = path
+            self.kind = kind
+        }
     }
 
-    /// The files a snapshot covers: both databases, the home's `.env`, and the knowledge base.
+    public let layout: GraceHomeLayout
+    public let extraFiles: [CoveredFile]
+
+    public init(layout: GraceHomeLayout, extraFiles: [CoveredFile] = []) {
+        self.layout = layout
+        self.extraFiles = extraFiles
+    }
+
+    /// The files a snapshot covers: both databases, the home's `.env`, the knowledge base, and
+    /// the extra files.
     public var coveredFiles: [(name: String, path: String, kind: SnapshotManifest.File.Kind)] {
         [("grace.db", layout.graceDatabase, .database), ("metrics.db", layout.metricsDatabase, .database),
          ("env", layout.envFile, .settings), ("_metadata.json", layout.knowledgeBase, .knowledgeBase)]
+            + extraFiles.map { ($0.name, $0.path, $0.kind) }
     }
 
     /// Takes a snapshot now. Call it while this process has no connection open on the databases.

@@ -63,6 +63,11 @@ struct ApprovalsCommand: AsyncParsableCommand {
                 print("approved \(id); it carries no failure match to act on, so nothing ran")
                 return
             }
+            if SelfHealer.isTargetApproval(approval.details) {
+                // Only the supervisor can restart the service and verify that it recovered.
+                print("approved \(id); the supervisor of `grace up` runs \(approval.playbookID ?? "its playbook") on the supervised service within seconds")
+                return
+            }
             // Claim the execution first: only one caller can move approved -> executed.
             guard try await repositories.approvals.markExecuted(id: id) else {
                 print("approved \(id); it was already executed")

@@ -33,7 +33,8 @@ struct BootCommand: AsyncParsableCommand {
         let lock = try runtime.lockHome()
         defer { lock.release() }
         let context = BootContext(settings: runtime.settings, values: runtime.loaded.values, mode: .boot, logger: runtime.logger,
-                                  uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink)
+                                  uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink,
+                                  guardExecutable: Runtime.executablePath)
         let report = await runtime.boot(context, profile: profile, safeMode: safeMode)
         context.closeStore()
         runtime.sink.flush()
@@ -60,7 +61,7 @@ extension Runtime {
 
     /// Runs the pipeline of `profile` (default: the setting) with live console lines.
     func boot(_ context: BootContext, profile: GraceSettings.BootProfileName?, safeMode: Bool) async -> BootReport {
-        var pipeline = BootProfiles.pipeline(profile ?? settings.bootProfile)
+        var pipeline = BootProfiles.pipeline(profile ?? settings.bootProfile, target: settings.target)
         if safeMode, let index = pipeline.stages.firstIndex(where: { $0.name.contains("safe_mode") || $0.name == "core_services_isolation" }) {
             pipeline = BootPipeline(profile: pipeline.profile + " (safe mode)", stages: Array(pipeline.stages[...index]), healer: pipeline.healer)
         }

@@ -30,11 +30,28 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_MAX_UNATTENDED_TIER", settings.maxUnattendedTier.description), ("GRACE_BOOT_PROFILE", settings.bootProfile.rawValue),
             ("GRACE_REQUIRED_SECRETS", settings.requiredSecrets.joined(separator: ",")),
             ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
-        ]
+        ] + targetRows(settings.target)
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {
             let origin = loaded.values[key]?.origin ?? "default"
             print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value + "  (" + origin + ")")
         }
+    }
+
+    private func targetRows(_ target: TargetSettings?) -> [(String, String)] {
+        guard let target else { return [("GRACE_TARGET_COMMAND", "(not set: no service is supervised)")] }
+        return [
+            ("GRACE_TARGET_COMMAND", target.command), ("GRACE_TARGET_DIR", target.workingDirectory),
+            ("GRACE_TARGET_ENV_FILE", target.envFile), ("GRACE_TARGET_HEALTH_URL", target.healthURL ?? "(not set)"),
+            ("GRACE_TARGET_DATABASES", target.databases.joined(separator: ",")),
+            ("GRACE_TARGET_MIGRATIONS", target.migrationsDirectory ?? "(not set)"),
+            ("GRACE_TARGET_REQUIRED_SECRETS", target.requiredSecrets.joined(separator: ",")),
+            ("GRACE_TARGET_SAFE_MODE_VAR", target.safeModeVariable),
+            ("GRACE_TARGET_START_TIMEOUT", String(target.startTimeoutSeconds)), ("GRACE_TARGET_STOP_TIMEOUT", String(target.stopTimeoutSeconds)),
+            ("GRACE_TARGET_MAX_RESTARTS", String(target.maxRestarts)), ("GRACE_TARGET_RESTART_WINDOW", String(target.restartWindowSeconds)),
+            ("GRACE_TARGET_BACKOFF_MS", String(target.backoffMilliseconds)), ("GRACE_TARGET_BACKOFF_MAX_MS", String(target.backoffMaxMilliseconds)),
+            ("GRACE_TARGET_HEALTH_INTERVAL", String(target.healthIntervalSeconds)),
+            ("GRACE_TARGET_SETTLE_SECONDS", String(target.settleSeconds)),
+        ]
     }
 }

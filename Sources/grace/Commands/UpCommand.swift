@@ -4,6 +4,7 @@ import GraceBoot
 import GraceCore
 import GraceServer
 import GraceStore
+import Logging
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +23,12 @@ struct UpCommand: AsyncParsableCommand {
         defer { lock.release() }
         let settings = runtime.settings
         let launcher = ServerLauncher(version: Grace.version, logSink: runtime.sink)
+        let supervisor = settings.target.map {
+            TargetSupervisor(settings: settings, target: $0, guardExecutable: Runtime.executablePath, logger: Logger(label: "grace.target"))
+        }
         let context = BootContext(settings: settings, values: runtime.loaded.values, mode: .up, logger: runtime.logger,
-                                  launcher: launcher, uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink)
+                                  launcher: launcher, uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink,
+                                  targetSupervisor: supervisor, guardExecutable: Runtime.executablePath)
         let report = await runtime.boot(context, profile: profile, safeMode: false)
         guard report.status != .failed, let port = launcher.port else {
             await launcher.stop()

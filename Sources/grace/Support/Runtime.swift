@@ -70,6 +70,11 @@ struct Runtime {
         return Runtime(loaded: loaded, sink: sink, logger: Logger(label: label))
     }
 
+    /// This `grace` executable, which guards supervised services (`grace supervise-child`).
+    static var executablePath: String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
+    }
+
     /// Opens the store, turning store errors into a message and exit code 3.
     func openStore() throws -> SQLiteStore {
         do {

@@ -146,10 +146,13 @@ struct RestoreDamagedDatabases: PlaybookActionHandler {
     }
 }
 
-/// Restarting a supervised service needs the target supervisor, which this Grace does not run yet.
+/// Restarts the supervised service so it picks up the fix (new environment, migrated schema).
 struct RestartTarget: PlaybookActionHandler {
     func perform(_ step: PlaybookStep, for request: HealingRequest) async throws -> String {
-        throw ActionError("no supervised target service is configured; restart it by hand")
+        guard let restart = request.environment.restartTarget else {
+            throw ActionError("no supervised target service is configured (GRACE_TARGET_COMMAND); restart it by hand")
+        }
+        return try await restart()
     }
 }
 
@@ -184,9 +187,14 @@ struct ShellCommand: PlaybookActionHandler {
 
 /// Reads and edits `KEY=value` files, keeping every other line as it is.
 enum EnvFile {
+    /// Every assignment of the file; a missing or unreadable file gives none.
+    static func values(in path: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [:] }
+        return (try? DotEnv.parse(text, source: path)) ?? [:]
+    }
+
     static func value(of key: String, in path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return nil }
-        return (try? DotEnv.parse(text, source: path))?[key]
+        values(in: path)[key]
     }
 
     static func set(_ key: String, _ value: String, in path: String) throws {

@@ -1,0 +1,96 @@
+import Foundation
+import GraceCore
+import GraceLog
+import GraceStore
+import Logging
+import Synchronization
+
+/// Grace's self-healing aimed at the supervised service: the same knowledge base, playbooks and
+/// governance as for Grace's own stages, with fixes applied to the service's env file,
+/// databases and migrations, and its recovery verified afterwards.
+public struct TargetHealer: Sendable {
+    public let healer: SelfHealer
+    let matcher: SignatureMatcher
+
+    /// Builds the healer from Grace's home (knowledge base, playbooks, governance settings).
+    public init(settings: GraceSettings, target: TargetSettings, repositories: GraceRepositories?, logger: Logger,
+                restart: (@Sendable () async throws -> String)?) throws {
+        let home = try SelfHealer.forHome(settings: settings, repositories: repositories, logger: logger)
+        healer = SelfHealer(knowledgeBase: home.knowledgeBase, playbooks: home.playbooks, policy: home.policy,
+                            environment: .target(target, layout: GraceHomeLayout(root: settings.home), restart: restart),
+                            repositories: repositories, knowledgeFile: home.knowledgeFile, logger: logger)
+        matcher = try SignatureMatcher(patterns: home.knowledgeBase.patterns)
+    }
+
+    /// The recognised failures in `text` (one or more lines).
+    public func matches(in text: String) -> [SignatureMatch] {
+        matcher.matches(in: text)
+    }
+
+    /// Decides and, where governance allows, applies the fix for one recognised failure.
+    public func handle(_ match: SignatureMatch, runID: String?, approvedID: String? = nil) async -> SelfHealer.Outcome {
+        await healer.handle(match, runID: runID, approvedID: approvedID)
+    }
+
+    /// Records whether the service recovered after a fix: it came up healthy and the failure
+    /// did not recur. Stored as a `target_recovery` verification event and logged.
+    @discardableResult
+    public func recordRecovery(patternID: String, playbookID: String, runID: String?, passed: Bool, result: String) async -> VerificationEvent {
+        let event = VerificationEvent(verificationType: "target_recovery", targetComponent: "target", verificationMethod: "health_and_recurrence",
+                                      result: result, passed: passed, details: ["pattern_id": .string(patternID)], runID: runID,
+                                      playbookID: playbookID)
+        withVerification(event.verificationID) {
+            healer.logger.log(level: passed ? .info : .warning, "target recovery \(passed ? "verified" : "not verified")", metadata: [
+                "subsystem": "target", "event_type": "verification", "pattern_id": "\(patternID)", "result": "\(result)"])
+        }
+        try? await healer.repositories?.verifications.record(event)
+        if let runID {
+            try? await healer.repositories?.runs.recordOutcome(runID: runID, playbooksExecuted: 0, verificationsPassed: passed ? 1 : 0,
+                                                               verificationsFailed: passed ? 0 : 1)
+        }
+        return event
+    }
+}
+
+/// Logs the service's output into Grace's log (subsystem `target`, with the current run id) and
+/// matches every line against the knowledge base as it arrives.
+final class TargetOutput: Sendable {
+    private struct State {
+        var recent: [String] = []
+        var matches: [SignatureMatch] = []
+    }
+
+    let logger: Logger
+    let healer: TargetHealer
+    let runID: String
+    private let state = Mutex(State())
+    static let recentLimit = 200
+
+    init(logger: Logger, healer: TargetHealer, runID: String) {
+        self.logger = logger
+        self.healer = healer
+        self.runID = runID
+    }
+
+    /// Logs the line; returns what it matched.
+    func consume(_ line: TargetLine, pid: Int32?) -> [SignatureMatch] {
+        withRun(runID) {
+            // Info whatever the stream: most runtimes log everything to stderr.
+            logger.info("\(line.text)", metadata: [
+                "subsystem": "target", "event_type": "target_output", "stream": "\(line.stream.rawValue)",
+                "target_pid": "\(pid.map(String.init) ?? "-")"])
+        }
+        let found = healer.matches(in: line.text)
+        state.withLock { state in
+            state.recent.append(line.text)
+            if state.recent.count > Self.recentLimit { state.recent.removeFirst(state.recent.count - Self.recentLimit) }
+            state.matches += found
+        }
+        return found
+    }
+
+    /// The last lines, for a finding's evidence.
+    var recentLines: [String] { state.withLock { $0.recent } }
+    /// Everything matched so far.
+    var matches: [SignatureMatch] { state.withLock { $0.matches } }
+}

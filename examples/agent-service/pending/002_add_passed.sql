@@ -1,0 +1,1 @@
+ALTER TABLE verification_events ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;
