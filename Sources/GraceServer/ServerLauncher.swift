@@ -52,7 +52,8 @@ public final class ServerLauncher: ServiceLauncher {
         // The supervisor ends on its own when the service's boot fails; Grace serves on.
         if let supervisor = context.targetSupervisor { services.append(.init(service: supervisor, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        let task = Task {
+        // Detached: the services outlive the boot and must not log under the boot's run id (a task-local).
+        let task = Task.detached {
             defer { continuation.finish() }
             try await group.run()
         }

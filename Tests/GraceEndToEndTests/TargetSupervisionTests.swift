@@ -209,6 +209,13 @@ struct TargetSupervisionTests {
         let health = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
         let target = try #require(health["target"] as? [String: Any])
         #expect(target["phase"] as? String == "healthy")
+        let (_, dashboardBody) = try await grace.get("/api/startup/dashboard")
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: dashboardBody) as? [String: Any])
+        let summary = try #require(dashboard["service"] as? [String: Any])
+        #expect(summary["run_id"] as? String == target["run_id"] as? String)
+        #expect(summary["status"] as? String == "active")
+        let text = try service.grace.run(["dashboard", "--url", "http://127.0.0.1:\(grace.port)"])
+        #expect(text.stdout.contains("Supervised service") && text.stdout.contains("running"), "\(text.stdout)")
     }
 
     @Test("missing column at the default tier: one approval; approved on the command line, the supervisor applies and verifies it")
@@ -286,6 +293,26 @@ struct TargetSupervisionTests {
         kill(grace.process.processIdentifier, SIGKILL)
         grace.process.waitUntilExit()
         #expect(await eventually(15) { kill(pid, 0) != 0 }, "service pid \(pid) outlived Grace")
+    }
+
+    @Test("grace stop stops the service first, and one that ignores SIGTERM is killed after the stop timeout")
+    func cleanShutdown() async throws {
+        var service = try ExampleService()
+        defer { service.remove() }
+        // No health URL: running for the settle time counts as healthy. The shell ignores SIGTERM.
+        service.grace.environment["GRACE_TARGET_HEALTH_URL"] = nil
+        service.grace.environment["GRACE_TARGET_COMMAND"] = "trap '' TERM; echo $$ > data/shell.pid; while true; do sleep 0.2; done"
+        try FileManager.default.createDirectory(at: service.folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let grace = try RunningGrace(service.grace)
+        let pidText = try String(contentsOf: service.folder.appendingPathComponent("data/shell.pid"), encoding: .utf8)
+        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == 0)
+        let stopped = try service.grace.run(["stop"])
+        #expect(stopped.status == 0, "\(stopped.stdout)\(stopped.stderr)")
+        #expect(grace.stop() == 0)
+        #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived a graceful stop")
+        let log = try String(contentsOf: service.grace.home.appendingPathComponent("logs/grace.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"event_type\":\"target_start\""))
     }
 
     @Test("a service that keeps crashing is restarted with backoff, then given up as a crash loop")

@@ -142,6 +142,46 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
     }
 
     /// A link to a related page or endpoint.
+    /// The supervised service's newest run (``TargetSupervisor``), from the timeline.
+    public struct ServiceSummary: Sendable, Equatable, Codable {
+        public var runID: String
+        /// `active` while it runs; `success` when stopped (or restarted for a fix), `failed` when it crashed.
+        public var status: AgentRun.Status
+        public var startedAt: String
+        public var endedAt: String?
+        /// Runs of the service in the last 24 hours (each start is one).
+        public var startsToday: Int
+        public var verificationsPassed: Int
+        public var verificationsFailed: Int
+
+        public init(runID: String, status: AgentRun.Status, startedAt: String, endedAt: String?, startsToday: Int,
+                    verificationsPassed: Int, verificationsFailed: Int) {
+            self.runID = runID
+            self.status = status
+            self.startedAt = startedAt
+            self.endedAt = endedAt
+            self.startsToday = startsToday
+            self.verificationsPassed = verificationsPassed
+            self.verificationsFailed = verificationsFailed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case runID = "run_id", status, startedAt = "started_at", endedAt = "ended_at", startsToday = "starts_today"
+            case verificationsPassed = "verifications_passed", verificationsFailed = "verifications_failed"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(runID, forKey: .runID)
+            try container.encode(status, forKey: .status)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(endedAt, forKey: .endedAt)
+            try container.encode(startsToday, forKey: .startsToday)
+            try container.encode(verificationsPassed, forKey: .verificationsPassed)
+            try container.encode(verificationsFailed, forKey: .verificationsFailed)
+        }
+    }
+
     public struct Link: Sendable, Equatable, Codable {
         public var title: String
         public var href: String
@@ -175,12 +215,14 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
     public var healthScore: Int
     /// Failures likely at the next boot, most likely first (``Learning/predictFailures``).
     public var predictedFailures: [Learning.Prediction]
+    /// The supervised service, when Grace has run one.
+    public var service: ServiceSummary?
 
     public init(bootStatus: String, bootTimestamp: String?, bootDurationMS: Double?, activeRuns: Int, pendingApprovals: Int,
                 metricsHealth: String, criticalMetrics: [CriticalMetric], playbooksAvailable: Int, playbooksExecutedToday: Int,
                 lastVerification: Verification?, issues: [String], recommendations: [String], lastBoot: BootSummary?,
                 metricsByBand: BandCounts, quickLinks: [Link], generatedAt: String, healthScore: Int,
-                predictedFailures: [Learning.Prediction]) {
+                predictedFailures: [Learning.Prediction], service: ServiceSummary? = nil) {
         self.bootStatus = bootStatus
         self.bootTimestamp = bootTimestamp
         self.bootDurationMS = bootDurationMS
@@ -199,6 +241,7 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
         self.generatedAt = generatedAt
         self.healthScore = healthScore
         self.predictedFailures = predictedFailures
+        self.service = service
     }
 
     enum CodingKeys: String, CodingKey {
@@ -207,7 +250,7 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
         case criticalMetrics = "critical_metrics", playbooksAvailable = "playbooks_available"
         case playbooksExecutedToday = "playbooks_executed_today", lastVerification = "last_verification", issues, recommendations
         case lastBoot = "last_boot", metricsByBand = "metrics_by_band", quickLinks = "quick_links", generatedAt = "generated_at"
-        case healthScore = "health_score", predictedFailures = "predicted_failures"
+        case healthScore = "health_score", predictedFailures = "predicted_failures", service
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -230,6 +273,7 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
         try container.encode(generatedAt, forKey: .generatedAt)
         try container.encode(healthScore, forKey: .healthScore)
         try container.encode(predictedFailures, forKey: .predictedFailures)
+        try container.encode(service, forKey: .service)
     }
 }
 
@@ -277,6 +321,7 @@ public struct StartupDashboardBuilder: Sendable {
         let playbooks = try await repositories.playbooks.playbooks()
         let today = try await repositories.playbooks.runs(since: Self.startOfDay(now), limit: Self.countCap)
         let verification = try await repositories.verifications.recent(limit: 1).first
+        let service = try await serviceSummary(now: now)
 
         var bands = StartupDashboard.BandCounts()
         for snapshot in latest {
@@ -320,7 +365,19 @@ public struct StartupDashboardBuilder: Sendable {
             quickLinks: Self.quickLinks,
             generatedAt: Timestamp.string(from: now),
             healthScore: healthScore,
-            predictedFailures: predictions)
+            predictedFailures: predictions,
+            service: service)
+    }
+
+    /// The newest run of the supervised service and how often it started in the last day.
+    func serviceSummary(now: Date) async throws -> StartupDashboard.ServiceSummary? {
+        let recent = try await repositories.runs.runs(matching: RunQuery(kind: "target", limit: 200))
+        guard let newest = recent.first else { return nil }
+        let dayAgo = Timestamp.string(from: now.addingTimeInterval(-86_400))
+        return StartupDashboard.ServiceSummary(
+            runID: newest.runID, status: newest.status, startedAt: newest.startedAt, endedAt: newest.endedAt,
+            startsToday: recent.filter { $0.startedAt >= dayAgo }.count,
+            verificationsPassed: newest.verificationsPassed, verificationsFailed: newest.verificationsFailed)
     }
 
     /// Midnight UTC of `date`, in the stored timestamp form.

@@ -428,6 +428,12 @@ enum OpenAPIDocument {
             "type": Schema.string(), "result": Schema.string(), "passed": Schema.boolean(), "timestamp": Schema.string(),
         ])]],
         "issues": Schema.array(Schema.string()), "recommendations": Schema.array(Schema.string()),
+        "service": ["nullable": true, "description": "The supervised service's newest run; null when Grace has run none",
+                    "allOf": [Schema.object([
+            "run_id": Schema.string(), "status": Schema.enumeration(AgentRun.Status.allCases.map(\.rawValue)),
+            "started_at": Schema.string(), "ended_at": Schema.string(nullable: true), "starts_today": Schema.integer(minimum: 0),
+            "verifications_passed": Schema.integer(minimum: 0), "verifications_failed": Schema.integer(minimum: 0),
+        ])]],
         "last_boot": ["nullable": true, "allOf": [Schema.object([
             "run_id": Schema.string(), "profile": Schema.string(), "status": Schema.enumeration(BootStatus.allCases.map(\.rawValue)),
             "started_at": Schema.string(), "ended_at": Schema.string(), "duration_ms": Schema.number(),
