@@ -202,6 +202,16 @@ public final class LogFileSink: Sendable {
 
     private func rotate(_ state: inout State) {
         let path = configuration.path
+        // Two processes rotating at once would rename each other's files over one another and
+        // lose lines: rotation holds an exclusive flock on the log folder, and checks under it
+        // whether the path still names this sink's file.
+        let folderLock = Self.lockFolder(of: path)
+        defer {
+            if folderLock >= 0 {
+                _ = flock(folderLock, LOCK_UN)
+                _ = systemClose(folderLock)
+            }
+        }
         var info = stat()
         let stillOurs = stat(path, &info) == 0
             && UInt64(info.st_dev) == state.device && UInt64(info.st_ino) == state.inode
@@ -222,6 +232,22 @@ public final class LogFileSink: Sendable {
         if let failure = Self.open(path, into: &state) {
             report(failure, &state)
         }
+    }
+
+    /// Opens and exclusively locks the folder holding `path`; -1 when that is not possible
+    /// (rotation then goes ahead unlocked, as a single process needs no lock).
+    private static func lockFolder(of path: String) -> Int32 {
+        var folder = "."
+        if let slash = path.lastIndex(of: "/") { folder = slash == path.startIndex ? "/" : String(path[..<slash]) }
+        let fd = systemOpen(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        if fd < 0 { return -1 }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR {
+                _ = systemClose(fd)
+                return -1
+            }
+        }
+        return fd
     }
 
     /// Reports the first write failure on stderr; logging must not throw or crash the caller.

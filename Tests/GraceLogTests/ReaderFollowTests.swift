@@ -22,7 +22,7 @@ final class Collected: Sendable {
 
 func append(_ lines: [String], to path: String) throws {
     let handle = FileHandle(forWritingAtPath: path) ?? {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         return FileHandle(forWritingAtPath: path)!
     }()
     defer { try? handle.close() }
