@@ -257,6 +257,31 @@ struct TargetSupervisionTests {
         #expect(try service.stage("target_bring_up")["status"] as? String == "skipped")
     }
 
+    @Test("a failed service boot restores its database and env file byte for byte; Grace's own files stay")
+    func serviceRollback() throws {
+        let service = try ExampleService()
+        defer { service.remove() }
+        #expect(try service.grace.run(["boot"]).status == 0)
+        let database = service.folder.appendingPathComponent("data/agent.db")
+        let envFile = service.folder.appendingPathComponent(".env")
+        let before = try Data(contentsOf: database)
+        // A new migration and a broken start: the migration is applied, then the start fails.
+        try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
+                                         to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
+        try "AGENT_FAIL=circular_import\n".write(to: envFile, atomically: true, encoding: .utf8)
+        let envBefore = try Data(contentsOf: envFile)
+        let result = try service.grace.run(["boot"])
+        #expect(result.status == 5, "\(result.stdout)\(result.stderr)")
+        #expect(try service.stage("target_migrations")["status"] as? String == "passed")
+        #expect(try Data(contentsOf: database) == before, "the service's database is back to its pre-boot bytes")
+        #expect(try Data(contentsOf: envFile) == envBefore)
+        let columns = try service.query("PRAGMA table_info(verification_events)", database: "agent-service/data/agent.db")
+        #expect(!columns.contains { $0["name"] as? String == "passed" })
+        let report = try service.lastReport()
+        #expect(report["rolled_back"] as? Bool == false, "Grace's own boot did not roll back")
+        #expect(try service.query("SELECT sequence FROM immutable_log WHERE action = 'boot.partial'").count == 1)
+    }
+
     @Test("missing risk fields: detected, and the medium-risk fix waits for approval at the default tier")
     func missingRiskFields() throws {
         let service = try ExampleService(fail: "missing_risk_fields")

@@ -163,6 +163,11 @@ public final class TargetSupervisor: Service, Sendable {
             }
             let stopping = shouldStop
             let crashed = !stopping && !restartForFix
+            let reason = stopping ? "Grace is stopping" : restartForFix ? "restart for a fix" : "unexpected exit"
+            withRun(run.runID) {
+                logger.log(level: crashed ? .error : .info, "target \(ending.exit.map(\.description) ?? "ended") (\(reason))", metadata: [
+                    "subsystem": "target", "event_type": "target_exit", "exit": "\(ending.exit.map(\.description) ?? "unknown")"])
+            }
             await timeline.step("process_exit", "the service \(ending.exit.map(\.description) ?? "ended")",
                                 status: crashed ? .failed : .success, details: ["restart_for_fix": .bool(restartForFix)])
             _ = try? await repositories.runs.complete(runID: run.runID, status: crashed ? .failed : .success, at: Timestamp.now())
