@@ -65,7 +65,12 @@ struct ApprovalsCommand: AsyncParsableCommand {
             }
             if SelfHealer.isTargetApproval(approval.details) {
                 // Only the supervisor can restart the service and verify that it recovered.
-                print("approved \(id); the supervisor of `grace up` runs \(approval.playbookID ?? "its playbook") on the supervised service within seconds")
+                let playbook = approval.playbookID ?? "its playbook"
+                if InstanceLock.isHeld(runtime.layout.pidFile) {
+                    print("approved \(id); the running Grace supervises the service and runs \(playbook) within seconds")
+                } else {
+                    print("approved \(id); Grace is not running on \(runtime.layout.root): `grace up` runs \(playbook) once it supervises the service")
+                }
                 return
             }
             // Claim the execution first: only one caller can move approved -> executed.
