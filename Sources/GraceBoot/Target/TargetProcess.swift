@@ -19,6 +19,11 @@ public struct TargetExit: Sendable, Equatable, CustomStringConvertible {
     public var code: Int32?
     public var signal: Int32?
 
+    public init(code: Int32?, signal: Int32?) {
+        self.code = code
+        self.signal = signal
+    }
+
     public var succeeded: Bool { code == 0 }
     public var description: String {
         if let code { return "exited with status \(code)" }

@@ -35,6 +35,28 @@ public struct TargetSettings: Sendable, Equatable {
     /// Seconds a failure must not recur after a fix for the fix to count as verified.
     public var settleSeconds: Int
 
+    public init(command: String, workingDirectory: String, envFile: String = ".env", healthURL: String? = nil, databases: [String] = [],
+                migrationsDirectory: String? = nil, requiredSecrets: [String] = [], safeModeVariable: String = "GRACE_SAFE_MODE",
+                startTimeoutSeconds: Int = 30, stopTimeoutSeconds: Int = 10, maxRestarts: Int = 5, restartWindowSeconds: Int = 300,
+                backoffMilliseconds: Int = 500, backoffMaxMilliseconds: Int = 30_000, healthIntervalSeconds: Int = 10, settleSeconds: Int = 3) {
+        self.command = command
+        self.workingDirectory = workingDirectory
+        self.envFile = envFile
+        self.healthURL = healthURL
+        self.databases = databases
+        self.migrationsDirectory = migrationsDirectory
+        self.requiredSecrets = requiredSecrets
+        self.safeModeVariable = safeModeVariable
+        self.startTimeoutSeconds = startTimeoutSeconds
+        self.stopTimeoutSeconds = stopTimeoutSeconds
+        self.maxRestarts = maxRestarts
+        self.restartWindowSeconds = restartWindowSeconds
+        self.backoffMilliseconds = backoffMilliseconds
+        self.backoffMaxMilliseconds = backoffMaxMilliseconds
+        self.healthIntervalSeconds = healthIntervalSeconds
+        self.settleSeconds = settleSeconds
+    }
+
     /// The keys of this section, for the settings table and typo detection.
     public static let keys = [
         "GRACE_TARGET_COMMAND", "GRACE_TARGET_DIR", "GRACE_TARGET_ENV_FILE", "GRACE_TARGET_HEALTH_URL", "GRACE_TARGET_DATABASES",
