@@ -340,6 +340,31 @@ struct TargetSupervisionTests {
         #expect(log.contains("\"event_type\":\"target_start\""))
     }
 
+    @Test("SIGTERM during the boot stops it after the current stage: no rollback, no service left, exit 0")
+    func stopDuringBoot() async throws {
+        // A long settle time keeps the boot in its safe-mode start until the stop interrupts it.
+        let service = try ExampleService(settings: ["GRACE_TARGET_SETTLE_SECONDS": "120"])
+        defer { service.remove() }
+        let process = service.grace.makeProcess(["up"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The safe-mode start is under way once the service wrote its pid.
+        #expect(await eventually(30) { service.servicePID != nil })
+        let pid = try #require(service.servicePID)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived the stop")
+        let report = try service.lastReport()
+        #expect(report["boot_status"] as? String == "partial")
+        #expect(report["rolled_back"] as? Bool == false)
+        let stages = try #require(report["stages"] as? [[String: Any]])
+        #expect(stages.last?["status"] as? String == "skipped")
+        #expect(FileManager.default.fileExists(atPath: service.folder.appendingPathComponent("data/agent.db").path),
+                "the service's migrated database was kept")
+    }
+
     @Test("a service that keeps crashing is restarted with backoff, then given up as a crash loop")
     func crashLoop() async throws {
         let service = try ExampleService(settings: [

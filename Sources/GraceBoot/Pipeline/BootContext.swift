@@ -42,6 +42,7 @@ public final class BootContext: Sendable {
         var serverURL: URL?
         var snapshot: SnapshotManifest?
         var earlierFindings: [Finding] = []
+        var stopRequested = false
     }
 
     let state = Mutex(State())
@@ -131,6 +132,15 @@ public final class BootContext: Sendable {
     public var earlierFindings: [Finding] {
         get { state.withLock { $0.earlierFindings } }
         set { state.withLock { $0.earlierFindings = newValue } }
+    }
+
+    /// True once someone asked Grace to stop (SIGTERM, SIGINT) while it boots: the pipeline runs
+    /// no further stage and does not roll back, since nothing failed on its own.
+    public var stopRequested: Bool { state.withLock { $0.stopRequested } }
+
+    /// Asks the boot to stop after the current stage.
+    public func requestStop() {
+        state.withLock { $0.stopRequested = true }
     }
 
     /// The value of a setting or secret: process environment first, then the `.env` files.

@@ -38,6 +38,14 @@ public struct BootPipeline: Sendable {
         var stoppedAt: Int?
         var failedServices: [String: String] = [:]
         for (index, stage) in stages.enumerated() {
+            if context.stopRequested {
+                let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
+                                           findings: [Finding(message: "not run: Grace was asked to stop during the boot")], durationMS: 0)
+                outcomes.append(skipped)
+                await recorder.record(skipped, in: context)
+                progress(index + 1, stages.count, skipped)
+                continue
+            }
             if let service = stage.service, let failedStage = failedServices[service] {
                 let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
                                            findings: [Finding(message: "not run: \(service) stage \(failedStage) failed")], durationMS: 0)
@@ -53,7 +61,7 @@ public struct BootPipeline: Sendable {
             }
             await recorder.record(outcome, in: context)
             progress(index + 1, stages.count, outcome)
-            if let service = stage.service, outcome.status == .failed {
+            if let service = stage.service, outcome.status == .failed, !context.stopRequested {
                 failedServices[service] = stage.name
                 await rollBackService(service, in: context, after: stage.name)
             }
@@ -71,9 +79,14 @@ public struct BootPipeline: Sendable {
             }
         }
 
-        let status = BootStatus.of(outcomes)
+        var status = BootStatus.of(outcomes)
         var rollbackDetail: String?
-        if status == .failed {
+        if context.stopRequested {
+            // A stage that failed because Grace was stopping (its server went down) is no reason to
+            // rewind the data; the boot simply did not finish.
+            status = .partial
+            context.logger.warning("boot stopped on request", metadata: ["subsystem": "boot_pipeline", "event_type": "boot_stopped"])
+        } else if status == .failed {
             rollbackDetail = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
         }
         let duration = (clock.now - bootStart).milliseconds

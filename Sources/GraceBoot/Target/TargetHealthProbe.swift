@@ -46,7 +46,7 @@ struct TargetTrialRun: Sendable {
     /// Starts the service, waits until it is healthy and has run `settleSeconds` without a
     /// recognised failure, then stops it. Fails when it exits, stays unhealthy past the start
     /// timeout, or prints a known failure signature meanwhile.
-    func run(safeMode: Bool, runID: String) async -> Outcome {
+    func run(safeMode: Bool, runID: String, stopRequested: @escaping @Sendable () -> Bool = { false }) async -> Outcome {
         let pid = SharedValue<Int32?>(nil)
         return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
@@ -64,13 +64,19 @@ struct TargetTrialRun: Sendable {
                 let clock = ContinuousClock()
                 let deadline = clock.now + .seconds(target.startTimeoutSeconds)
                 var last = "not probed yet"
+                let stopped = Outcome(healthy: false, exit: nil, detail: "Grace is stopping; the start was abandoned")
                 while clock.now < deadline {
                     if Task.isCancelled { return nil }
+                    if stopRequested() { return stopped }
                     let result = await probe.probe()
                     last = result.detail
                     if result.healthy {
-                        try? await Task.sleep(for: .seconds(max(target.settleSeconds, probe.url == nil ? 1 : 0)))
-                        if Task.isCancelled { return nil }
+                        let settled = clock.now + .seconds(max(target.settleSeconds, probe.url == nil ? 1 : 0))
+                        while clock.now < settled {
+                            if Task.isCancelled { return nil }
+                            if stopRequested() { return stopped }
+                            try? await Task.sleep(for: .milliseconds(100))
+                        }
                         return Outcome(healthy: true, exit: nil, detail: result.detail)
                     }
                     try? await Task.sleep(for: .milliseconds(200))

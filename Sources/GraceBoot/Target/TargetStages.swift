@@ -61,6 +61,7 @@ struct TargetStage: BootStage {
                 return StageResult(status: healing.contains(where: \.succeeded) ? .passedAfterHeal : result.status,
                                    findings: result.findings, healing: healing)
             }
+            if context.stopRequested { return StageResult(status: .failed, findings: result.findings, healing: healing) }
             // One fix per pattern and round: a failure usually prints several matching lines.
             var patterns = Set<String>()
             let fresh = matches.filter { handled.insert($0.failureKey).inserted }.filter { patterns.insert($0.patternID).inserted }
@@ -151,7 +152,7 @@ struct TargetSafeModeCheck: BootCheck {
         let output = TargetOutput(logger: context.logger, healer: healer, runID: context.runID)
         let trial = TargetTrialRun(process: TargetProcess(target: target, guardExecutable: context.guardExecutable), output: output,
                                    probe: TargetHealthProbe(url: target.healthURL), target: target)
-        let outcome = await trial.run(safeMode: true, runID: context.runID)
+        let outcome = await trial.run(safeMode: true, runID: context.runID) { context.stopRequested }
         if outcome.healthy { return .passed }
         let evidence = output.matches.map(\.line) + output.recentLines.suffix(20)
         return StageResult(status: .failed, findings: [Finding(message: outcome.detail, evidence: evidence.joined(separator: "\n"),

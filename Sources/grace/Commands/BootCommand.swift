@@ -35,7 +35,9 @@ struct BootCommand: AsyncParsableCommand {
         let context = BootContext(settings: runtime.settings, values: runtime.loaded.values, mode: .boot, logger: runtime.logger,
                                   uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink,
                                   guardExecutable: Runtime.executablePath)
+        let stopSignals = StopSignals(stopping: context)
         let report = await runtime.boot(context, profile: profile, safeMode: safeMode)
+        withExtendedLifetime(stopSignals) {}
         context.closeStore()
         runtime.sink.flush()
         switch report.status {

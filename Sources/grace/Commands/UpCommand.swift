@@ -29,7 +29,16 @@ struct UpCommand: AsyncParsableCommand {
         let context = BootContext(settings: settings, values: runtime.loaded.values, mode: .up, logger: runtime.logger,
                                   launcher: launcher, uncleanShutdown: lock.previousRunWasUnclean, logSink: runtime.sink,
                                   targetSupervisor: supervisor, guardExecutable: Runtime.executablePath)
+        let stopSignals = StopSignals(stopping: context)
         let report = await runtime.boot(context, profile: profile, safeMode: false)
+        if context.stopRequested {
+            await context.targetSupervisor?.stop()
+            await launcher.stop()
+            context.closeStore()
+            runtime.sink.flush()
+            say("Grace was asked to stop during the boot; stopped.")
+            return
+        }
         guard report.status != .failed, let port = launcher.port else {
             await launcher.stop()
             context.closeStore()
@@ -57,6 +66,7 @@ struct UpCommand: AsyncParsableCommand {
                                                                       subsystem: "lifecycle", result: "ok"))
         }
         context.closeStore()
+        withExtendedLifetime(stopSignals) {}
         runtime.logger.info("stopped", metadata: ["subsystem": "lifecycle", "event_type": "server_stopped"])
         runtime.sink.flush()
     }
