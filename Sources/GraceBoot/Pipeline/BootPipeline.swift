@@ -38,17 +38,15 @@ public struct BootPipeline: Sendable {
         var stoppedAt: Int?
         var failedServices: [String: String] = [:]
         for (index, stage) in stages.enumerated() {
+            var skipReason: String?
             if context.stopRequested {
-                let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
-                                           findings: [Finding(message: "not run: Grace was asked to stop during the boot")], durationMS: 0)
-                outcomes.append(skipped)
-                await recorder.record(skipped, in: context)
-                progress(index + 1, stages.count, skipped)
-                continue
+                skipReason = "Grace was asked to stop during the boot"
+            } else if let service = stage.service, let failedStage = failedServices[service] {
+                skipReason = "\(service) stage \(failedStage) failed"
             }
-            if let service = stage.service, let failedStage = failedServices[service] {
+            if let skipReason {
                 let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
-                                           findings: [Finding(message: "not run: \(service) stage \(failedStage) failed")], durationMS: 0)
+                                           findings: [Finding(message: "not run: " + skipReason)], durationMS: 0)
                 outcomes.append(skipped)
                 await recorder.record(skipped, in: context)
                 progress(index + 1, stages.count, skipped)
