@@ -51,6 +51,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$HOME_DIR"
+# Pending approvals (as the self-healer stores them) give the approve/reject operations real ids.
+(cd "$HOME_DIR" && GRACE_HOME="$HOME_DIR" GRACE_PORT=0 "$BIN" boot >"$WORK/boot.out" 2>&1) || { cat "$WORK/boot.out" >&2; die "grace boot failed"; }
+sqlite3 "$HOME_DIR/databases/grace.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
+    INSERT INTO approval_requests (event_id, status, requested_by, reason, playbook_id, created_at)
+    SELECT printf('apr_fuzz%04d', i), 'pending', 'grace', 'fuzzing', 'recover_after_unclean_shutdown',
+           strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n"
 (cd "$HOME_DIR" && GRACE_HOME="$HOME_DIR" GRACE_HOST=127.0.0.1 GRACE_PORT=0 GRACE_API_TOKEN="$TOKEN" exec "$BIN" up) \
     >"$WORK/server.out" 2>&1 &
 SERVER_PID=$!
