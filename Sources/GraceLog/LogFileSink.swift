@@ -217,6 +217,13 @@ public final class LogFileSink: Sendable {
 
     private func rotate(_ state: inout State) {
         let path = configuration.path
+        // Two processes rotating at once would both shift the numbered files, and a rename onto
+        // an existing name deletes that file's lines: check and shift under a lock on the folder.
+        let slash = path.lastIndex(of: "/")
+        let folderPath = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let folder = systemOpen(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        if folder >= 0 { _ = flock(folder, LOCK_EX) }
+        defer { if folder >= 0 { _ = systemClose(folder) } }  // closing releases the lock
         var info = stat()
         let stillOurs = stat(path, &info) == 0
             && UInt64(info.st_dev) == state.device && UInt64(info.st_ino) == state.inode
