@@ -39,6 +39,7 @@ BIN=${GRACE_BIN:-$ROOT/.build-release/release/grace}
 log() { echo "bench-api: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }  # VmRSS (now) or VmHWM (peak)
 
 for tool in wrk sqlite3 curl python3; do
     command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install -y $tool)"
@@ -161,6 +162,8 @@ log "top CPU users at start:"; ps -eo pcpu,comm --sort=-pcpu | sed -n '2,4p' >&2
 A="$WORK/ingest-home"
 start_server "$A"
 BASE="http://127.0.0.1:$PORT"
+sleep 1
+RSS_IDLE_KB=$(rss_kb VmRSS)  # booted and serving, no traffic yet
 RUN_IDS=()
 for _ in $(seq 1 "$INGEST_RUNS"); do
     RUN_IDS+=("$(curl -fsS --max-time 5 -X POST "$BASE/api/agent/runs?trigger=manual&subsystem=bench" \
@@ -177,6 +180,7 @@ run_wrk health_a "$CONNECTIONS" "$BASE/health" "$WORK/report.lua"
 run_wrk ingest "$CONNECTIONS" "$BASE" "$WORK/steps.lua" "${RUN_IDS[@]}"
 sleep 0.5
 ROWS_AFTER=$(sqlite3 "file:$A/databases/grace.db?mode=ro" "SELECT count(*) FROM agent_steps WHERE run_id IN ($IN_LIST)")
+RSS_PEAK_KB=$(rss_kb VmHWM)
 INGEST_ROWS=$((ROWS_AFTER - ROWS_BEFORE))
 stop_server
 JOURNAL=$(sqlite3 "$A/databases/grace.db" "PRAGMA journal_mode")
@@ -273,7 +277,11 @@ print(f"   seeded DB: $TOTAL_STEPS steps in $SEED_RUNS+ runs, ${DB_MB} MiB (sqli
       f" {$LOG_BYTES_BEFORE/1024:.0f} -> {$LOG_BYTES_AFTER/1024:.0f} KiB (only what this server wrote)")
 print()
 print(f"commit probe (sqlite3 CLI, WAL, 2000 single-row commits on this disk; not Grace): synchronous=NORMAL $PROBE_NORMAL commits/s, FULL $PROBE_FULL commits/s")
+print(f"server RSS (phase A): idle after boot {$RSS_IDLE_KB/1024:.1f} MiB, peak under the ingest load {$RSS_PEAK_KB/1024:.1f} MiB")
 print("uptime at start: $UPTIME_START".replace("  ", " "))
+# One machine-readable line for scripts/bench.sh.
+print("BENCH_API " + " ".join(f"{k}={r[k]}" for k in sorted(r) if k.split('.')[1] in ('rps', 'p50_ms', 'p99_ms'))
+      + f" ingest_rows={$INGEST_ROWS} total_steps=$TOTAL_STEPS rss_idle_kb=$RSS_IDLE_KB rss_peak_kb=$RSS_PEAK_KB")
 print("uptime at end:   $UPTIME_END".replace("  ", " "))
 PY
 

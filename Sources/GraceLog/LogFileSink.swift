@@ -172,16 +172,31 @@ public final class LogFileSink: Sendable {
             return
         }
         let base = state.buffer.base
+        let start = lseek(state.fd, 0, SEEK_END)  // where this append begins
         var offset = 0
         while offset < end {
             let written = systemWrite(state.fd, base + offset, end - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                report(String(cString: strerror(errno)), &state)
+                let failure = String(cString: strerror(errno))
+                if offset > 0 && start >= 0 { Self.cutTornLine(state.fd, start: start, bytes: base, written: offset) }
+                report(failure, &state)
                 return
             }
             offset += written
         }
+    }
+
+    /// A write that failed part-way (a full disk) must not leave half a line for the next line to
+    /// be glued to: cut the file back to the last whole line this write put there, unless another
+    /// process has appended since (then its lines matter more than our fragment).
+    private static func cutTornLine(_ fd: Int32, start: off_t, bytes: UnsafeMutablePointer<UInt8>, written: Int) {
+        var whole = written
+        while whole > 0 && bytes[whole - 1] != 0x0A { whole -= 1 }
+        guard whole < written else { return }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size == start + off_t(written) else { return }
+        _ = ftruncate(fd, start + off_t(whole))
     }
 
     /// Another process may have rotated the file, or someone removed it: follow the path.

@@ -6,6 +6,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case damaged(path: String, reason: String)
     /// The file or its folder cannot be opened at all.
     case cannotOpen(path: String, reason: String)
+    /// A write found no space left: nothing of it was stored, and what was stored before is intact.
+    case diskFull(path: String)
     /// A run, step, approval ... that does not exist.
     case notFound(kind: String, id: String)
     /// The request contradicts stored state (completing a completed run, an illegal status change).
@@ -21,6 +23,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(path) is damaged: \(reason). It was not modified; restore a snapshot (grace snapshot list) or move the file aside."
         case .cannotOpen(let path, let reason):
             "cannot open \(path): \(reason)"
+        case .diskFull(let path):
+            "cannot write \(path): the disk is full; the change was not stored (earlier data is intact). Free space and retry."
         case .notFound(let kind, let id):
             "\(kind) \(id) not found"
         case .conflict(let message), .invalid(let message):

@@ -18,8 +18,11 @@ struct SnapshotRestorer {
         var restored: [String] = []
         for path in paths {
             let name = URL(fileURLWithPath: path).lastPathComponent
+            // A copy SQLite could open when the snapshot was taken may still be truncated or miss
+            // a table (it was taken of the already damaged file): inspect it as the live file is.
             guard let source = snapshots.list().first(where: { manifest in
                 manifest.files.contains { $0.name == name && $0.state == .copied }
+                    && DatabaseInspection.inspectCopy(of: name, at: layout.snapshotsDirectory + "/" + manifest.snapshotID + "/" + name).isUsable
             }) else {
                 throw NoHealthyCopy(name: name)
             }

@@ -143,8 +143,9 @@ struct RunRoutes {
             StepPayload(step: step, logEntries: counts.perStep[step.stepID],
                         logsURL: RunLogs.link(runID: run.runID, playbookID: step.playbookID, verificationID: step.verificationID))
         }
-        return JSONResponse.make(Timeline(run: RunPayload(run: run), steps: payloads, logEntries: counts.run,
-                                          logsURL: RunLogs.link(runID: run.runID, playbookID: nil, verificationID: nil)))
+        let timeline = Timeline(run: RunPayload(run: run), steps: payloads, logEntries: counts.run,
+                                logsURL: RunLogs.link(runID: run.runID, playbookID: nil, verificationID: nil))
+        return JSONResponse.bytes(try timeline.json())
     }
 
     struct LogPage: Encodable {

@@ -18,6 +18,11 @@ enum JSONResponse {
         return Response(status: status, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Already-encoded JSON.
+    static func bytes(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     /// Already-encoded text with its content type.
     static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: headers(contentType), body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -28,6 +28,14 @@ public struct DatabaseInspection: Sendable, Equatable, Codable {
          inspect(name: "metrics.db", path: layout.metricsDatabase, migrator: Schema.metricsMigrator)]
     }
 
+    /// Whether the file can be used as it is (after any pending migrations).
+    public var isUsable: Bool { state == .ok || state == .pendingMigrations }
+
+    /// Inspects a copy (a snapshot's) of the database the home calls `name` (`grace.db` or `metrics.db`).
+    public static func inspectCopy(of name: String, at path: String) -> DatabaseInspection {
+        inspect(name: name, path: path, migrator: name == "metrics.db" ? Schema.metricsMigrator : Schema.graceMigrator)
+    }
+
     static func inspect(name: String, path: String, migrator: DatabaseMigrator) -> DatabaseInspection {
         guard FileManager.default.fileExists(atPath: path) else {
             return DatabaseInspection(name: name, path: path, state: .absent, detail: "will be created")
@@ -55,11 +63,53 @@ public struct DatabaseInspection: Sendable, Equatable, Codable {
                     return DatabaseInspection(name: name, path: path, state: .pendingMigrations,
                                               detail: "pending: " + pending.joined(separator: ", "))
                 }
+                // Every migration recorded but a table or column gone (dropped by hand, or a
+                // half-restored file): the store would fail on first use, so it is damage.
+                if let missing = try missingSchema(in: db, expected: expectedSchema(migrator)) {
+                    return DatabaseInspection(name: name, path: path, state: .damaged, detail: "schema: " + missing)
+                }
                 return DatabaseInspection(name: name, path: path, state: .ok, detail: "quick_check ok, schema \(migrator.migrations.last ?? "-")")
             }
         } catch {
             return DatabaseInspection(name: name, path: path, state: .damaged, detail: SQLiteDatabase.classify(error, path: path).description)
         }
+    }
+}
+
+extension DatabaseInspection {
+    /// Table name to column names, of every table that is not SQLite's own.
+    typealias TableColumns = [String: Set<String>]
+
+    /// The tables and columns a fully migrated database has: the migrations applied to an empty
+    /// in-memory database, so the expectation can never drift from the migrations themselves.
+    static func expectedSchema(_ migrator: DatabaseMigrator) throws -> TableColumns {
+        let memory = try DatabaseQueue()
+        try migrator.migrate(memory)
+        return try memory.read { try tableColumns(in: $0) }
+    }
+
+    static func tableColumns(in db: Database) throws -> TableColumns {
+        var result: TableColumns = [:]
+        for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+            result[table] = Set(try db.columns(in: table).map(\.name))
+        }
+        return result
+    }
+
+    /// What `db` lacks of `expected` ("missing table agent_steps; agent_runs lacks column goal"), or nil.
+    /// Extra tables and columns are allowed: they harm nothing Grace reads.
+    static func missingSchema(in db: Database, expected: TableColumns) throws -> String? {
+        let found = try tableColumns(in: db)
+        var problems: [String] = []
+        for table in expected.keys.sorted() {
+            guard let columns = found[table] else {
+                problems.append("missing table \(table)")
+                continue
+            }
+            let lacking = expected[table, default: []].subtracting(columns).sorted()
+            if !lacking.isEmpty { problems.append("\(table) lacks column\(lacking.count == 1 ? "" : "s") \(lacking.joined(separator: ", "))") }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 }
 

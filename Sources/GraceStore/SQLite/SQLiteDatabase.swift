@@ -70,7 +70,7 @@ enum SQLiteDatabase {
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
             return .cannotOpen(path: path, reason: sqliteError.message ?? "\(sqliteError.resultCode)")
         case .SQLITE_FULL:
-            return .cannotOpen(path: path, reason: "disk full")
+            return .diskFull(path: path)
         default:
             return .damaged(path: path, reason: sqliteError.message ?? "\(sqliteError.resultCode)")
         }

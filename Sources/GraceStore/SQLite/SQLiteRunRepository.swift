@@ -84,7 +84,7 @@ struct SQLiteRunRepository: RunRepository {
 
     func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
         try await database.write { db in
-            guard var step = try Row.fetchOne(db, sql: "SELECT * FROM agent_steps WHERE step_id = ? AND run_id = ?",
+            guard var step = try Row.fetchOne(db, sql: "SELECT \(TimelineStep.selection) FROM agent_steps WHERE step_id = ? AND run_id = ?",
                                               arguments: [stepID, runID]).map(TimelineStep.init(row:)) else {
                 throw StoreError.notFound(kind: "step", id: stepID)
             }
@@ -108,8 +108,9 @@ struct SQLiteRunRepository: RunRepository {
 
     func steps(runID: String) async throws -> [TimelineStep] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM agent_steps WHERE run_id = ? ORDER BY timestamp, rowid", arguments: [runID])
-                .map(TimelineStep.init(row:))
+            // A cursor decodes each row in place instead of copying every row first.
+            try Row.fetchCursor(db, sql: "SELECT \(TimelineStep.selection) FROM agent_steps WHERE run_id = ? ORDER BY timestamp, rowid",
+                                arguments: [runID]).map(TimelineStep.init(row:)).reduce(into: []) { $0.append($1) }
         }
     }
 
