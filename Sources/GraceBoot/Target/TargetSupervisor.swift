@@ -41,7 +41,6 @@ public final class TargetSupervisor: Service, Sendable {
 
     private struct State {
         var status = Status()
-        var activation: Activation?
         var stopRequested = false
         var stopCurrent: (@Sendable () -> Void)?
         var restartForFix = false
@@ -121,7 +120,6 @@ public final class TargetSupervisor: Service, Sendable {
             return nil
         }
         guard let activation else { return }
-        state.withLock { $0.activation = activation }
         let healer: TargetHealer
         do {
             healer = try TargetHealer(settings: settings, target: target, repositories: activation.repositories, logger: logger,
