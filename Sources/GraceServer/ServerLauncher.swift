@@ -45,10 +45,26 @@ public final class ServerLauncher: ServiceLauncher {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: application),
             .init(service: MonitorService(monitor: ContinuousMonitor(layout: context.layout, repositories: store.repositories,
-                                                                     logger: Logger(label: "grace.monitor"), store: store),
+                                                                     logger: Logger(label: "grace.monitor"), store: store,
+                                                                     nodeID: settings.nodeID),
                                           interval: .seconds(settings.monitorIntervalSeconds))),
         ]
         if let logSink { services.append(.init(service: LogFlushService(sink: logSink))) }
+        // Approved playbooks this node raised run here, whichever node approved them.
+        let approvalLogger = Logger(label: "grace.approvals")
+        if let healer = try? SelfHealer.forHome(settings: settings, repositories: store.repositories, logger: approvalLogger) {
+            let repositories = store.repositories
+            let targetFixes = context.targetSupervisor.map { supervisor in
+                { @Sendable (approval: ApprovalRequest, match: SignatureMatch) in
+                    await supervisor.applyApproved(approval, match: match, repositories: repositories)
+                }
+            }
+            services.append(.init(service: ApprovalExecutorService(executor: ApprovalExecutor(
+                nodeID: settings.nodeID, repositories: repositories, healer: healer, logger: approvalLogger, targetFixes: targetFixes))))
+        } else {
+            approvalLogger.error("the knowledge base cannot be loaded: approved playbooks will not run on this node",
+                                 metadata: ["subsystem": "governance"])
+        }
         // The supervisor ends on its own when the service's boot fails; Grace serves on.
         if let supervisor = context.targetSupervisor { services.append(.init(service: supervisor, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

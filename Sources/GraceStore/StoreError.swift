@@ -14,6 +14,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case conflict(String)
     /// A value the store refuses (bad status, empty id).
     case invalid(String)
+    /// The database server cannot be reached (after retries); nothing of the call was stored.
+    case unavailable(database: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(kind) \(id) not found"
         case .conflict(let message), .invalid(let message):
             message
+        case .unavailable(let database, let reason):
+            "the database \(database) is unavailable (\(reason)); the change was not stored, retry later"
         }
     }
 }

@@ -15,6 +15,6 @@ struct Grace: AsyncParsableCommand {
         version: version,
         subcommands: [UpCommand.self, BootCommand.self, StopCommand.self, SnapshotCommand.self, DiagnoseCommand.self,
                       ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self,
-                      LogsCommand.self, CorrelateCommand.self, DashboardCommand.self, SuperviseChildCommand.self]
+                      LogsCommand.self, CorrelateCommand.self, DashboardCommand.self, StoreCommand.self, SuperviseChildCommand.self]
     )
 }

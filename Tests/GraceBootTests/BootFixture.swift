@@ -34,7 +34,7 @@ final class BootFixture {
         let context = BootContext(settings: settings, values: values, mode: .boot, logger: logger, uncleanShutdown: uncleanShutdown,
                                   logSink: sink)
         let report = await (pipeline ?? BootProfiles.pipeline(settings.bootProfile)).run(in: context)
-        context.closeStore()
+        await context.closeStore()
         sink.flush()
         return (report, context)
     }

@@ -51,7 +51,7 @@ import Testing
 
         let pipeline = BootPipeline(profile: "test", stages: [
             ScriptedStage(name: "writes", critical: true, status: .passed) { context in
-                let store = try context.openStore()
+                let store = try await context.openStore()
                 for index in 0..<50 {
                     _ = try await store.repositories.runs.create(AgentRun(trigger: .manual, subsystem: "junk\(index)"))
                 }

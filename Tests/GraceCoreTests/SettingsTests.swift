@@ -36,6 +36,11 @@ import Testing
         ("GRACE_BOOT_PROFILE", "turbo", "one of production, basic"),
         ("GRACE_MAX_UNATTENDED_TIER", "tier_9", "tier_0, tier_1"),
         ("GRACE_LOG_LEVEL", "loud", "one of trace"),
+        ("GRACE_DATABASE_URL", "mysql://grace@db/grace", "postgres://USER"),
+        ("GRACE_DATABASE_URL", "postgres://db.example/grace", "postgres://USER"),
+        ("GRACE_DATABASE_URL", "postgres://grace@db:99999/grace", "postgres://USER"),
+        ("GRACE_DATABASE_URL", "postgres://grace@db/grace?sslmode=sometimes", "sslmode=disable|prefer|require"),
+        ("GRACE_NODE_ID", "node one", "a node name"),
     ])
     func aBadValueNamesTheKeyTheValueAndWhatIsAllowed(key: String, value: String, allowed: String) {
         do {
@@ -101,5 +106,19 @@ import Testing
             guard let error = error as? DotEnv.ParseError else { return false }
             return error.line == line && error.description.hasPrefix("home/.env:\(line):") && error.reason.contains(reason)
         }
+    }
+
+    @Test func aDatabaseURLSelectsPostgresAndItsPasswordIsASecret() throws {
+        let settings = try GraceSettings(values: [
+            "GRACE_DATABASE_URL": "postgresql://grace:p%40ss-word@db.internal:6432/grace_prod?sslmode=require", "GRACE_NODE_ID": "web-2",
+        ].mapValues { SettingValue(value: $0, origin: "environment") })
+        let url = try #require(settings.databaseURL)
+        #expect(url.user == "grace" && url.password == "p@ss-word" && url.host == "db.internal" && url.port == 6432)
+        #expect(url.database == "grace_prod" && url.tls == .require)
+        #expect(url.description == "postgres://grace@db.internal:6432/grace_prod")
+        #expect(settings.nodeID == "web-2")
+        #expect(settings.secretValues.contains("p@ss-word"))
+        #expect(try GraceSettings(values: [:]).databaseURL == nil)
+        #expect(!GraceSettings.defaultNodeID.isEmpty)
     }
 }

@@ -14,7 +14,8 @@ import Testing
         #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 
-    @Test(arguments: [("GRACE_PORT", "abc"), ("SELF_HEAL_EXECUTE", "maybe")])
+    @Test(arguments: [("GRACE_PORT", "abc"), ("SELF_HEAL_EXECUTE", "maybe"), ("GRACE_DATABASE_URL", "postgres://no-user@/grace"),
+                      ("GRACE_NODE_ID", "two words")])
     func aBadSettingStopsStartUpNamingKeyAndValue(key: String, value: String) throws {
         let grace = try GraceBinary()
         defer { grace.remove() }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GraceCore
 import Testing
 @testable import GraceStore
@@ -13,9 +12,9 @@ import Testing
         }
     }
 
-    @Test func chainVerifiesAndTailIsNewestFirst() async throws {
-        let home = try TemporaryHome()
-        let store = try SQLiteStore(layout: home.layout)
+    @Test(arguments: Backend.available) func chainVerifiesAndTailIsNewestFirst(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let store = test.store
         try await seed(store.repositories.audit, count: 20)
         let verification = try await store.repositories.audit.verify()
         #expect(verification == AuditVerification(entriesChecked: 20))
@@ -24,54 +23,52 @@ import Testing
         #expect(tail[1].entryHash == tail[0].previousHash)
     }
 
-    @Test func updatesAndDeletesAreRefusedByTheDatabase() async throws {
-        let home = try TemporaryHome()
-        let store = try SQLiteStore(layout: home.layout)
-        try await seed(store.repositories.audit, count: 2)
-        let queue = try DatabaseQueue(path: home.layout.graceDatabase)
-        #expect(throws: DatabaseError.self) {
-            try queue.write { db in try db.execute(sql: "UPDATE immutable_log SET actor = 'mallory' WHERE sequence = 1") }
-        }
-        #expect(throws: DatabaseError.self) {
-            try queue.write { db in try db.execute(sql: "DELETE FROM immutable_log WHERE sequence = 2") }
-        }
-        #expect(try await store.repositories.audit.verify().isIntact)
+    @Test(arguments: Backend.available) func updatesAndDeletesAreRefusedByTheDatabase(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        try await seed(test.repositories.audit, count: 2)
+        await #expect(throws: (any Error).self) { try await test.executeRaw("UPDATE immutable_log SET actor = 'mallory' WHERE sequence = 1") }
+        await #expect(throws: (any Error).self) { try await test.executeRaw("DELETE FROM immutable_log WHERE sequence = 2") }
+        #expect(try await test.repositories.audit.verify() == AuditVerification(entriesChecked: 2))
     }
 
-    /// Tampering needs the triggers gone first: exactly what an attacker with file access would do.
-    private func tamper(_ home: TemporaryHome, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: home.layout.graceDatabase)
-        try queue.write { db in
-            try db.execute(sql: "DROP TRIGGER immutable_log_no_update; DROP TRIGGER immutable_log_no_delete")
-            try db.execute(sql: sql)
+    /// Tampering needs the append-only guard gone first: exactly what an attacker with database access would do.
+    private func tamper(_ test: TestStore, _ sql: String) async throws {
+        switch test.backend {
+        case .sqlite:
+            try await test.executeRaw("DROP TRIGGER immutable_log_no_update; DROP TRIGGER immutable_log_no_delete; " + sql)
+        case .postgres:
+            try await test.executeRaw("DROP TRIGGER immutable_log_append_only ON immutable_log")
+            try await test.executeRaw(sql)
         }
-        try queue.close()
     }
 
-    @Test(arguments: [
-        ("UPDATE immutable_log SET payload = '{\"index\":99}' WHERE sequence = 7", Int64(7)),
-        ("UPDATE immutable_log SET actor = 'mallory' WHERE sequence = 3", Int64(3)),
-        ("DELETE FROM immutable_log WHERE sequence = 5", Int64(5)),
+    static let tampering: [(String, Int64)] = [
+        ("UPDATE immutable_log SET payload = '{\"index\":99}' WHERE sequence = 7", 7),
+        ("UPDATE immutable_log SET actor = 'mallory' WHERE sequence = 3", 3),
+        ("DELETE FROM immutable_log WHERE sequence = 5", 5),
         // Swap the contents of 4 and 6 but keep their sequence numbers: a reordering.
         ("""
          UPDATE immutable_log SET action = CASE sequence WHEN 4 THEN 'step_6' ELSE 'step_4' END,
              resource = CASE sequence WHEN 4 THEN 'res/6' ELSE 'res/4' END WHERE sequence IN (4, 6)
-         """, Int64(4)),
-    ])
-    func tamperingIsFoundAtTheRightSequence(sql: String, expected: Int64) async throws {
-        let home = try TemporaryHome()
-        let store = try SQLiteStore(layout: home.layout)
-        try await seed(store.repositories.audit, count: 10)
-        try tamper(home, sql)
-        let verification = try await store.repositories.audit.verify()
+         """, 4),
+        ("UPDATE immutable_log SET node_id = 'elsewhere' WHERE sequence = 8", 8),
+    ]
+
+    @Test(arguments: Backend.available, AuditLogTests.tampering.indices)
+    func tamperingIsFoundAtTheRightSequence(backend: Backend, index: Int) async throws {
+        let (sql, expected) = Self.tampering[index]
+        let test = try await TestStore.open(backend, nodeID: "node-a")
+        try await seed(test.repositories.audit, count: 10)
+        try await tamper(test, sql)
+        let verification = try await test.repositories.audit.verify()
         #expect(verification.firstBadSequence == expected)
         #expect(verification.reason != nil)
     }
 
-    @Test func concurrentAppendersKeepOneChain() async throws {
-        let home = try TemporaryHome()
-        let store = try SQLiteStore(layout: home.layout)
-        let other = try SQLiteStore(layout: home.layout)  // a second connection pool, as a second process would have
+    @Test(arguments: Backend.available) func concurrentAppendersKeepOneChain(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let store = test.store
+        let other = try await test.reopen()  // a second connection pool, as a second process or node would have
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {
                 let audit = writer.isMultiple(of: 2) ? store.repositories.audit : other.repositories.audit

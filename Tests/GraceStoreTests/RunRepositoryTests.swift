@@ -4,9 +4,9 @@ import Testing
 @testable import GraceStore
 
 @Suite struct RunRepositoryTests {
-    @Test func runLifecycleAndTimeline() async throws {
-        let home = try TemporaryHome()
-        let runs = try SQLiteStore(layout: home.layout).repositories.runs
+    @Test(arguments: Backend.available) func runLifecycleAndTimeline(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let runs = test.repositories.runs
         let run = try await runs.create(AgentRun(trigger: .manual, subsystem: "planner", body: ["goal": "ship ✓"]))
         let step = try await runs.addStep(TimelineStep(runID: run.runID, stepType: "plan_creation", subsystem: "planner",
                                                        description: "plan", status: .running, details: ["k": 1]))
@@ -22,9 +22,9 @@ import Testing
         #expect(try await runs.steps(runID: run.runID) == [updated])
     }
 
-    @Test func illegalChangesAreRefused() async throws {
-        let home = try TemporaryHome()
-        let runs = try SQLiteStore(layout: home.layout).repositories.runs
+    @Test(arguments: Backend.available) func illegalChangesAreRefused(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let runs = test.repositories.runs
         let run = try await runs.create(AgentRun(trigger: .event, subsystem: "s"))
         let step = try await runs.addStep(TimelineStep(runID: run.runID, stepType: "verification", subsystem: "s",
                                                        description: "", status: .success))
@@ -43,10 +43,10 @@ import Testing
         }
     }
 
-    @Test func eightConcurrentWritersSeeNoLockErrors() async throws {
-        let home = try TemporaryHome()
-        let store = try SQLiteStore(layout: home.layout)
-        let second = try SQLiteStore(layout: home.layout)
+    @Test(arguments: Backend.available) func eightConcurrentWritersSeeNoLockErrors(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let store = test.store
+        let second = try await test.reopen()
         let run = try await store.repositories.runs.create(AgentRun(trigger: .autonomous, subsystem: "load"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {
@@ -68,9 +68,9 @@ import Testing
         #expect(try await store.repositories.metrics.latestPerMetric().count == 8)
     }
 
-    @Test func approvalsAreDecidedAndExecutedOnce() async throws {
-        let home = try TemporaryHome()
-        let approvals = try SQLiteStore(layout: home.layout).repositories.approvals
+    @Test(arguments: Backend.available) func approvalsAreDecidedAndExecutedOnce(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let approvals = test.repositories.approvals
         let request = try await approvals.create(ApprovalRequest(requestedBy: "grace", reason: "tier_3 playbook", playbookID: "pb"))
         #expect(try await approvals.approvals(status: .pending, limit: 10).map(\.eventID) == [request.eventID])
         #expect(try await approvals.markExecuted(id: request.eventID) == false)
@@ -81,9 +81,9 @@ import Testing
         #expect(try await approvals.markExecuted(id: request.eventID) == false)
     }
 
-    @Test func playbookStatsAccumulate() async throws {
-        let home = try TemporaryHome()
-        let playbooks = try SQLiteStore(layout: home.layout).repositories.playbooks
+    @Test(arguments: Backend.available) func playbookStatsAccumulate(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let playbooks = test.repositories.playbooks
         try await playbooks.upsert(PlaybookRecord(id: "unlock_database", name: "unlock_database", riskLevel: .low, autonomyTier: .tier1))
         try await playbooks.recordAttempt(playbookID: "unlock_database", patternID: "database_locked", succeeded: true, at: Timestamp.now())
         try await playbooks.recordAttempt(playbookID: "unlock_database", patternID: "database_locked", succeeded: false, at: Timestamp.now())

@@ -79,7 +79,7 @@ struct UTF8LocaleCheck: BootCheck {
 struct SchemaMigrationCheck: BootCheck {
     func run(in context: BootContext) async throws -> StageResult {
         do {
-            try context.openStore()
+            try await context.openStore()
             return .passed
         } catch let error as StoreError {
             return StageResult(status: .failed, findings: [Finding(message: "cannot open the store", evidence: error.description,

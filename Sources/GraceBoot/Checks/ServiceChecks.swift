@@ -35,7 +35,7 @@ struct CodecCheck: BootCheck {
         if let store = context.store {
             let back = try await store.roundTrip(Self.sample)
             if back != Self.sample {
-                findings.append(Finding(message: "UTF-8 text did not round-trip through SQLite", evidence: back ?? "(nothing read)", code: "codec_db"))
+                findings.append(Finding(message: "UTF-8 text did not round-trip through the database", evidence: back ?? "(nothing read)", code: "codec_db"))
             }
         }
         let path = context.layout.path("storage", "codec-check-ü✓-\(getpid()).txt")

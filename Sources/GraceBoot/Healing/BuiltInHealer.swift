@@ -15,7 +15,7 @@ public struct BuiltInHealer: StageHealer {
         if !damaged.isEmpty {
             attempts.append(await govern(playbookID: "restore_database_snapshot", in: context,
                                          plan: "restore \(damaged.compactMap(\.resource).map(Self.fileName).joined(separator: ", ")) from the newest healthy snapshot") {
-                try restoreDamaged(damaged, in: context)
+                try await restoreDamaged(damaged, in: context)
             })
         }
         if findings.contains(where: { $0.code == "unclean_shutdown" }) {
@@ -84,8 +84,8 @@ public struct BuiltInHealer: StageHealer {
     }
 
     /// Closes the store and restores the damaged files from the newest healthy snapshot.
-    private func restoreDamaged(_ findings: [Finding], in context: BootContext) throws -> String {
-        context.closeStore()
+    private func restoreDamaged(_ findings: [Finding], in context: BootContext) async throws -> String {
+        await context.closeStore()
         return try SnapshotRestorer(layout: context.layout).restoreFromNewestHealthy(findings.compactMap(\.resource))
     }
 }

@@ -10,19 +10,24 @@ public struct ContinuousMonitor: Sendable {
     let repositories: GraceRepositories
     let logger: Logger
     /// Reads integrity and sizes; nil in tests that only need the metrics path.
-    let store: SQLiteStore?
+    let store: (any GraceStoreBackend)?
+    /// This node: on a shared store, the previous pass is this node's own, not another's.
+    let nodeID: String?
 
-    public init(layout: GraceHomeLayout, repositories: GraceRepositories, logger: Logger, store: SQLiteStore? = nil) {
+    public init(layout: GraceHomeLayout, repositories: GraceRepositories, logger: Logger, store: (any GraceStoreBackend)? = nil,
+                nodeID: String? = nil) {
         self.layout = layout
         self.repositories = repositories
         self.logger = logger
         self.store = store
+        self.nodeID = nodeID
     }
 
     /// One pass: measure, band, store, and log anything not good. Returns the snapshots written.
     @discardableResult
     public func pass(now: Date = Date()) async throws -> [MetricSnapshot] {
-        let previous = Dictionary(try await repositories.metrics.latestPerMetric().map { ($0.metricID, $0) }, uniquingKeysWith: { $1 })
+        let own = try await repositories.metrics.latestPerMetric().filter { nodeID == nil || $0.nodeID == nil || $0.nodeID == nodeID }
+        let previous = Dictionary(own.map { ($0.metricID, $0) }, uniquingKeysWith: { $1 })
         var values: [String: (Double, [String: JSONValue])] = [:]
 
         if let store {

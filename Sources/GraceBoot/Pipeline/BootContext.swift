@@ -36,7 +36,7 @@ public final class BootContext: Sendable {
     public let guardExecutable: String?
 
     struct State {
-        var store: SQLiteStore?
+        var store: (any GraceStoreBackend)?
         var playbooks: [Playbook] = []
         var safeMode = true
         var serverURL: URL?
@@ -77,31 +77,32 @@ public final class BootContext: Sendable {
     }
 
     /// The store, once the schema stage has opened it.
-    public var store: SQLiteStore? { state.withLock { $0.store } }
+    public var store: (any GraceStoreBackend)? { state.withLock { $0.store } }
 
     /// The store, or a stage failure explaining that an earlier stage did not open it.
-    public func requireStore() throws -> SQLiteStore {
+    public func requireStore() throws -> any GraceStoreBackend {
         guard let store else { throw BootError.storeNotOpen }
         return store
     }
 
-    /// Opens the store (running migrations) if it is not open yet.
+    /// Opens the store (running migrations) if it is not open yet: the home's SQLite files, or
+    /// the shared PostgreSQL database when `GRACE_DATABASE_URL` is set.
     @discardableResult
-    public func openStore() throws -> SQLiteStore {
+    public func openStore() async throws -> any GraceStoreBackend {
         if let store { return store }
-        let opened = try SQLiteStore(layout: layout)
+        let opened = try await GraceStoreFactory.open(settings: settings, layout: layout, logger: logger)
         state.withLock { $0.store = opened }
         return opened
     }
 
     /// Closes the store (before a restore replaces its files).
-    public func closeStore() {
-        let store = state.withLock { state -> SQLiteStore? in
+    public func closeStore() async {
+        let store = state.withLock { state -> (any GraceStoreBackend)? in
             defer { state.store = nil }
             return state.store
         }
         do {
-            try store?.close()
+            try await store?.shutdown()
         } catch {
             logger.error("closing the store failed", metadata: ["subsystem": "store", "error": "\(error)"])
         }

@@ -186,7 +186,7 @@ public struct BootPipeline: Sendable {
         }
         await context.targetSupervisor?.stop()
         await context.launcher?.stop()
-        context.closeStore()
+        await context.closeStore()
         let snapshots = SnapshotStore(layout: context.layout)
         do {
             try snapshots.restore(id: snapshot.snapshotID)

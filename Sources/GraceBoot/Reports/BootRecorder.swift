@@ -30,7 +30,7 @@ actor BootRecorder {
         await flush(to: store, context: context)
     }
 
-    private func flush(to store: SQLiteStore, context: BootContext) async {
+    private func flush(to store: any GraceStoreBackend, context: BootContext) async {
         do {
             if !runCreated {
                 _ = try await store.repositories.runs.create(AgentRun(runID: runID, kind: "boot", trigger: .boot, subsystem: "boot_pipeline",
@@ -90,7 +90,7 @@ enum BootReplayer {
     }
 
     /// Records the run's end and the audit entries of a finished boot.
-    static func complete(_ report: BootReport, store: SQLiteStore, context: BootContext) async {
+    static func complete(_ report: BootReport, store: any GraceStoreBackend, context: BootContext) async {
         let repositories = store.repositories
         do {
             _ = try await repositories.runs.complete(runID: report.runID, status: report.status == .failed ? .failed : .success,
@@ -117,7 +117,7 @@ enum BootReplayer {
     }
 
     /// Stores boots parked by earlier runs (run, steps, audit entries), then removes their files.
-    static func replayUnrecorded(in context: BootContext, store: SQLiteStore) async {
+    static func replayUnrecorded(in context: BootContext, store: any GraceStoreBackend) async {
         let folder = directory(context.layout)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names.sorted() where name.hasSuffix(".json") {

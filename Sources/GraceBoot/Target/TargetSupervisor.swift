@@ -52,6 +52,8 @@ public final class TargetSupervisor: Service, Sendable {
         var handledThisRun: Set<String> = []
         /// Patterns whose fix waits for a human: not handled again until the approval runs.
         var awaitingApproval: Set<String> = []
+        /// The healer, once supervision started.
+        var healer: TargetHealer?
     }
 
     let settings: GraceSettings
@@ -61,18 +63,14 @@ public final class TargetSupervisor: Service, Sendable {
     private let state = Mutex(State())
     private let activations: AsyncStream<Activation>
     private let activationContinuation: AsyncStream<Activation>.Continuation
-    /// How often approved fixes for the service are looked for.
-    let approvalPollInterval: Duration
     /// Fix attempts per failure (pattern and captures) before Grace only records it.
     static let maxAttemptsPerFailure = 2
 
-    public init(settings: GraceSettings, target: TargetSettings, guardExecutable: String?, logger: Logger,
-                approvalPollInterval: Duration = .seconds(2)) {
+    public init(settings: GraceSettings, target: TargetSettings, guardExecutable: String?, logger: Logger) {
         self.settings = settings
         self.target = target
         self.guardExecutable = guardExecutable
         self.logger = logger
-        self.approvalPollInterval = approvalPollInterval
         (activations, activationContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -129,6 +127,7 @@ public final class TargetSupervisor: Service, Sendable {
             logger.error("target supervision cannot start", metadata: ["subsystem": "target", "error": "\(error)"])
             return
         }
+        state.withLock { $0.healer = healer }
         await supervise(activation: activation, healer: healer)
     }
 
@@ -250,10 +249,6 @@ public final class TargetSupervisor: Service, Sendable {
             }
             group.addTask { [self] in
                 await watchHealth(runID: runID, output: output, healer: healer, timeline: timeline)
-                return nil
-            }
-            group.addTask { [self] in
-                await executeApprovedFixes(runID: runID, healer: healer, repositories: repositories, timeline: timeline)
                 return nil
             }
             group.addTask {
@@ -406,21 +401,21 @@ public final class TargetSupervisor: Service, Sendable {
         }
     }
 
-    /// Approved fixes for the service (from the API or `grace approvals approve`) run here,
-    /// exactly once: only the caller that moves an approval to executed runs it.
-    private func executeApprovedFixes(runID: String, healer: TargetHealer, repositories: GraceRepositories, timeline: TargetTimeline) async {
-        while !Task.isCancelled {
-            let approved = (try? await repositories.approvals.approvals(status: .approved, limit: 100)) ?? []
-            for approval in approved where SelfHealer.isTargetApproval(approval.details) {
-                guard let match = SelfHealer.match(fromApprovalDetails: approval.details),
-                      (try? await repositories.approvals.markExecuted(id: approval.eventID)) == true else { continue }
-                logger.notice("executing approved fix \(approval.eventID)", metadata: ["subsystem": "target", "approval_id": "\(approval.eventID)"])
-                let outcome = await healer.handle(match, runID: runID, approvedID: approval.eventID)
-                state.withLock { _ = $0.awaitingApproval.remove(match.patternID) }
-                await record(outcome, match: match, runID: runID, timeline: timeline)
-            }
-            try? await Task.sleep(for: approvalPollInterval)
+    /// Applies an approved fix for the service (claimed exactly once by this node's
+    /// ``ApprovalExecutor``): with the service supervised, it is restarted and its recovery
+    /// verified; otherwise the fix reaches its files and the next boot starts it with them.
+    public func applyApproved(_ approval: ApprovalRequest, match: SignatureMatch, repositories: GraceRepositories) async -> SelfHealer.Outcome? {
+        let (current, runID) = state.withLock { ($0.healer, $0.status.runID) }
+        guard let healer = current ?? (try? TargetHealer(settings: settings, target: target, repositories: repositories, logger: logger,
+                                                         restart: { [weak self] in self?.restartForFix() ?? "the supervisor has stopped" }))
+        else { return nil }
+        logger.notice("applying approved fix \(approval.eventID)", metadata: ["subsystem": "target", "approval_id": "\(approval.eventID)"])
+        let outcome = await healer.handle(match, runID: runID ?? approval.runID, approvedID: approval.eventID)
+        state.withLock { _ = $0.awaitingApproval.remove(match.patternID) }
+        if current != nil, let runID {
+            await record(outcome, match: match, runID: runID, timeline: TargetTimeline(runs: repositories.runs, runID: runID))
         }
+        return outcome
     }
 }
 

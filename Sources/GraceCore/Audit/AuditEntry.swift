@@ -30,9 +30,12 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var result: String
     public var previousHash: String
     public var entryHash: String
+    /// The Grace node that appended it; part of the hash when set (entries from before nodes were
+    /// stored have none and hash exactly as they always did).
+    public var nodeID: String?
 
     public init(sequence: Int64, timestamp: String, actor: String, action: String, resource: String, subsystem: String,
-                payload: String, result: String, previousHash: String, entryHash: String) {
+                payload: String, result: String, previousHash: String, entryHash: String, nodeID: String? = nil) {
         self.sequence = sequence
         self.timestamp = timestamp
         self.actor = actor
@@ -43,6 +46,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.result = result
         self.previousHash = previousHash
         self.entryHash = entryHash
+        self.nodeID = nodeID
     }
 
     /// The hash the first entry chains from.
@@ -67,12 +71,13 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         field("payload", payload)
         field("result", result)
         field("previous_hash", previousHash)
+        if let nodeID { field("node_id", nodeID) }
         return bytes
     }
 
     enum CodingKeys: String, CodingKey {
         case sequence, timestamp, actor, action, resource, subsystem, payload, result
-        case previousHash = "previous_hash", entryHash = "entry_hash"
+        case previousHash = "previous_hash", entryHash = "entry_hash", nodeID = "node_id"
     }
 }
 

@@ -18,11 +18,13 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     public var decidedAt: String?
     /// What the playbook needs when it runs after approval (the match and its captures).
     public var details: JSONValue?
+    /// The Grace node that recorded it (`GRACE_NODE_ID`); nil for rows from before nodes were stored.
+    public var nodeID: String?
 
     public init(eventID: String = Identifier.approval(), status: Status = .pending, requestedBy: String, reason: String,
                 playbookID: String? = nil, patternID: String? = nil, runID: String? = nil, decisionBy: String? = nil,
                 decisionReason: String? = nil, createdAt: String = Timestamp.now(), decidedAt: String? = nil,
-                details: JSONValue? = nil) {
+                details: JSONValue? = nil, nodeID: String? = nil) {
         self.eventID = eventID
         self.status = status
         self.requestedBy = requestedBy
@@ -35,10 +37,11 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.decidedAt = decidedAt
         self.details = details
+        self.nodeID = nodeID
     }
 
     enum CodingKeys: String, CodingKey {
-        case details
+        case details, nodeID = "node_id"
         case eventID = "event_id", status, requestedBy = "requested_by", reason, playbookID = "playbook_id"
         case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionReason = "decision_reason"
         case createdAt = "created_at", decidedAt = "decided_at"

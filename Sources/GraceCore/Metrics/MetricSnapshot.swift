@@ -20,10 +20,12 @@ public struct MetricSnapshot: Sendable, Equatable, Codable {
     public var latestBand: MetricBand
     public var derivedActions: JSONValue
     public var createdAt: String
+    /// The Grace node that recorded it (`GRACE_NODE_ID`); nil for rows from before nodes were stored.
+    public var nodeID: String?
 
     public init(snapshotID: String = Identifier.make(prefix: "ms"), metricID: String, resourceScope: String = "grace",
                 resourceID: String = "local", windowStart: String, windowEnd: String, stats: JSONValue, bands: JSONValue,
-                latestBand: MetricBand, derivedActions: JSONValue = .array([]), createdAt: String = Timestamp.now()) {
+                latestBand: MetricBand, derivedActions: JSONValue = .array([]), createdAt: String = Timestamp.now(), nodeID: String? = nil) {
         self.snapshotID = snapshotID
         self.metricID = metricID
         self.resourceScope = resourceScope
@@ -35,11 +37,13 @@ public struct MetricSnapshot: Sendable, Equatable, Codable {
         self.latestBand = latestBand
         self.derivedActions = derivedActions
         self.createdAt = createdAt
+        self.nodeID = nodeID
     }
 
     enum CodingKeys: String, CodingKey {
         case snapshotID = "snapshot_id", metricID = "metric_id", resourceScope = "resource_scope", resourceID = "resource_id"
         case windowStart = "window_start", windowEnd = "window_end", stats = "stats_json", bands = "bands_json"
         case latestBand = "latest_band", derivedActions = "derived_actions_json", createdAt = "created_at"
+        case nodeID = "node_id"
     }
 }

@@ -25,11 +25,13 @@ public struct AgentRun: Sendable, Equatable, Codable {
     public var verificationsFailed: Int
     /// Optional free-form body: agent, goal, metadata.
     public var body: JSONValue?
+    /// The Grace node that recorded it (`GRACE_NODE_ID`); nil for rows from before nodes were stored.
+    public var nodeID: String?
 
     public init(runID: String = Identifier.run(), kind: String = "agent", trigger: Trigger, subsystem: String,
                 status: Status = .active, startedAt: String = Timestamp.now(), endedAt: String? = nil,
                 playbooksExecuted: Int = 0, verificationsPassed: Int = 0, verificationsFailed: Int = 0,
-                body: JSONValue? = nil) {
+                body: JSONValue? = nil, nodeID: String? = nil) {
         self.runID = runID
         self.kind = kind
         self.trigger = trigger
@@ -41,12 +43,13 @@ public struct AgentRun: Sendable, Equatable, Codable {
         self.verificationsPassed = verificationsPassed
         self.verificationsFailed = verificationsFailed
         self.body = body
+        self.nodeID = nodeID
     }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", kind, trigger, subsystem, status, startedAt = "started_at", endedAt = "ended_at"
         case playbooksExecuted = "playbooks_executed", verificationsPassed = "verifications_passed"
-        case verificationsFailed = "verifications_failed", body
+        case verificationsFailed = "verifications_failed", body, nodeID = "node_id"
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Grace's configuration: every setting typed and validated once, at start-up.
 ///
 /// Built from a flat key/value view of the environment (see ``SettingsSources``); an invalid
@@ -30,6 +32,12 @@ public struct GraceSettings: Sendable, Equatable {
     public var secretValues: [String]
     /// The user's service to boot and supervise, when `GRACE_TARGET_COMMAND` is set.
     public var target: TargetSettings?
+
+    // Several nodes on one PostgreSQL (issue 9).
+    /// `GRACE_DATABASE_URL`: the shared PostgreSQL store; nil keeps the embedded SQLite files.
+    public var databaseURL: DatabaseURL?
+    /// `GRACE_NODE_ID`: this node's name, stored on its runs, approvals, audit entries and metrics.
+    public var nodeID: String
 
     /// Log levels accepted by `GRACE_LOG_LEVEL` (swift-log's, by name).
     public enum LogLevelSetting: String, Sendable, CaseIterable {
@@ -75,6 +83,7 @@ extension GraceSettings {
         "GRACE_LOG_MAX_BYTES", "GRACE_LOG_MAX_FILES", "STRUCTURED_LOGGING", "AUTO_SNAPSHOT_BEFORE_BOOT",
         "GRACE_SNAPSHOT_KEEP", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
+        "GRACE_DATABASE_URL", "GRACE_NODE_ID",
     ] + TargetSettings.keys
 
     /// Parses and validates `values`; throws a ``SettingsError`` listing every invalid key.
@@ -99,8 +108,27 @@ extension GraceSettings {
         requiredSecrets = reader.list("GRACE_REQUIRED_SECRETS")
         monitorIntervalSeconds = reader.integer("GRACE_MONITOR_INTERVAL", default: 60, range: 1...86_400, allowed: "seconds between monitor passes, 1-86400")
         secretValues = Self.secretValues(in: values)
+        databaseURL = reader.optional("GRACE_DATABASE_URL") == nil ? nil
+            : reader.parsed("GRACE_DATABASE_URL", default: nil, allowed: DatabaseURL.expected) { text -> DatabaseURL?? in
+                guard let url = DatabaseURL(text) else { return nil }
+                return .some(url)
+            }
+        nodeID = reader.string("GRACE_NODE_ID", default: Self.defaultNodeID,
+                               allowed: "a node name: letters, digits, '.', '-' or '_', at most 64 characters") { Self.isNodeID($0) }
+        if let password = databaseURL?.password, password.count >= 4 { secretValues = (secretValues + [password]).sorted() }
         target = TargetSettings.read(&reader)
         if !reader.problems.isEmpty { throw SettingsError(problems: reader.problems) }
+    }
+
+    /// The host name, cut to a valid node id (`GRACE_NODE_ID`'s default).
+    public static var defaultNodeID: String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        let cleaned = String(host.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }.prefix(64))
+        return cleaned.isEmpty ? "node" : cleaned
+    }
+
+    static func isNodeID(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) }
     }
 
     /// Keys in `values` that look like Grace settings but are not known: likely typos.

@@ -64,7 +64,7 @@ enum DashboardPage {
         <section><h2>Issues</h2><ul class="plain" id="issues"></ul></section>
         <section><h2>Recommendations</h2><ul class="plain" id="recs"></ul></section>
         </div>
-        <section><h2>Runs</h2><div class="runs"><ul class="plain runlist" id="runs"></ul>
+        <section><h2>Runs <span class="grow"></span><input id="node" placeholder="all nodes" size="14" title="Show only this node's runs and approvals (GRACE_NODE_ID)"></h2><div class="runs"><ul class="plain runlist" id="runs"></ul>
         <div><div id="run-head" class="muted"></div><div id="run-wf"></div></div></div></section>
         <div class="two">
         <section><h2>Pending approvals <span class="grow"></span><input id="token" type="password" placeholder="API token (for decisions)" size="22"></h2>
@@ -159,7 +159,7 @@ enum DashboardPage {
           const runs = page.runs;
           if (!selectedRun && runs.length) selectedRun = (runs.find(r => r.status === "active") || runs[0]).run_id;
           fill("runs", runs.length ? runs.map(r => h("li", {class: r.run_id === selectedRun ? "sel" : "", onclick: () => { selectedRun = r.run_id; refresh(); }},
-            pill(r.status), h("div", {}, h("div", {class: "id"}, r.run_id), h("div", {class: "meta"}, r.kind + " · " + r.subsystem + " · " + time(r.started_at)))))
+            pill(r.status), h("div", {}, h("div", {class: "id"}, r.run_id), h("div", {class: "meta"}, r.kind + " · " + r.subsystem + (r.node_id ? " · " + r.node_id : "") + " · " + time(r.started_at)))))
             : h("li", {class: "empty"}, "No runs yet."));
         }
 
@@ -179,7 +179,7 @@ enum DashboardPage {
         function renderApprovals(list) {
           const items = list.approvals;
           fill("approvals", items.length ? items.map(a => h("div", {class: "approval"},
-            h("div", {class: "grow"}, h("div", {}, a.playbook_id || "playbook", " ", h("span", {class: "muted"}, "requested by " + a.requested_by)),
+            h("div", {class: "grow"}, h("div", {}, a.playbook_id || "playbook", " ", h("span", {class: "muted"}, "requested by " + a.requested_by + (a.node_id ? " on " + a.node_id : ""))),
               h("div", {class: "muted"}, a.reason)),
             h("button", {class: "ok", onclick: () => decide(a.event_id, "approve")}, "Approve"),
             h("button", {class: "no", onclick: () => decide(a.event_id, "reject")}, "Reject")))
@@ -196,14 +196,22 @@ enum DashboardPage {
 
         async function refresh() {
           try {
-            const [d, runs, approvals] = await Promise.all([getJSON("/api/startup/dashboard"), getJSON("/api/agent/runs?limit=12"), getJSON("/api/approvals?status=pending&limit=20")]);
+            const node = document.getElementById("node").value.trim(), only = node ? "&node=" + encodeURIComponent(node) : "";
+            const [d, runs, approvals, health] = await Promise.all([getJSON("/api/startup/dashboard"), getJSON("/api/agent/runs?limit=12" + only),
+              getJSON("/api/approvals?status=pending&limit=20" + only), fetch("/health", {cache: "no-store"}).then(r => r.json()).catch(() => null)]);
             renderDashboard(d); renderRuns(runs); renderApprovals(approvals);
+            // The store's state: a PostgreSQL that went away shows here while Grace retries.
+            const store = health ? "node " + health.node_id + " · " + health.store + " " + (health.database === "ok" ? "ok" : "unavailable: " + health.database) : "";
             renderTimeline(selectedRun ? await getJSON("/api/agent/runs/" + encodeURIComponent(selectedRun) + "/timeline").catch(() => null) : null);
             document.getElementById("dot").className = "dot"; document.getElementById("banner").style.display = "none";
-            fill("updated", "live · updated " + new Date().toLocaleTimeString());
+            fill("updated", "live · " + (store ? store + " · " : "") + "updated " + new Date().toLocaleTimeString());
           } catch (e) {
-            document.getElementById("dot").className = "dot off"; document.getElementById("banner").style.display = "block";
-            fill("updated", "offline");
+            const health = await fetch("/health", {cache: "no-store"}).then(r => r.json()).catch(() => null);
+            const banner = document.getElementById("banner");
+            document.getElementById("dot").className = "dot off"; banner.style.display = "block";
+            banner.textContent = health ? "The store (" + health.store + ") is unavailable: " + health.database + "; Grace keeps retrying…"
+                                        : "Grace is not answering; retrying…";
+            fill("updated", health ? "store unavailable" : "offline");
           }
         }
         refresh();

@@ -54,6 +54,7 @@ enum OpenAPIDocument {
                     query("status", Schema.enumeration(AgentRun.Status.allCases.map(\.rawValue)), "Only runs with this status"),
                     query("kind", Schema.string(maxLength: 200), "`agent` (API runs), `boot` or `target`"),
                     query("subsystem", Schema.string(maxLength: 200), "Only runs of this subsystem"),
+                    query("node", Schema.string(maxLength: 64), "Only runs recorded by this node (GRACE_NODE_ID)"),
                     query("limit", pageLimit(default: 50, maximum: 500), "Page size"),
                     query("offset", offset, "Runs to skip"),
                 ],
@@ -126,6 +127,7 @@ enum OpenAPIDocument {
         "/api/approvals": ["get": operation(
             "listApprovals", tag: "approvals", summary: "Approval requests, newest first",
             parameters: [query("status", Schema.enumeration(ApprovalRequest.Status.allCases.map(\.rawValue)), "Only this status"),
+                         query("node", Schema.string(maxLength: 64), "Only requests raised by (and executed on) this node"),
                          query("limit", pageLimit(default: 100, maximum: 1000), "At most this many")],
             responses: ["200": json("Approvals", Schema.ref("ApprovalList")), "422": errorRef("ValidationError")])],
         "/api/approvals/{approval_id}/approve": ["post": decision(approve: true)],
@@ -252,6 +254,8 @@ enum OpenAPIDocument {
             "status": Schema.enumeration(["ok", "degraded"]), "version": Schema.string(), "started_at": timestamp,
             "uptime_seconds": Schema.number(minimum: 0), "database": Schema.string("`ok`, or the error"),
             "active_runs": Schema.integer(nullable: true, minimum: 0),
+            "node_id": Schema.string("This node (GRACE_NODE_ID)"),
+            "store": Schema.enumeration(["sqlite", "postgres"], "The backend: SQLite files in the home, or the shared PostgreSQL (GRACE_DATABASE_URL)"),
             "target": Schema.nullableRef("TargetHealth"),
         ]),
         "TargetHealth": Schema.object([
@@ -270,7 +274,8 @@ enum OpenAPIDocument {
             "kind": Schema.string("`agent` for API runs, `boot` for boots, `target` for a supervised service"),
             "agent": Schema.string(nullable: true), "goal": Schema.string(nullable: true),
             "metadata": Schema.freeObject("The body's metadata (and any other stored fields, such as a boot's profile)", nullable: true),
-        ], description: "The original system's AgentRun, plus kind, agent, goal and metadata."),
+            "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
+        ], description: "The original system's AgentRun, plus kind, agent, goal, metadata and node_id."),
         "RunCreate": Schema.object([
             "trigger": Schema.enumeration(RunCreateBody.triggers.map(\.rawValue), nullable: true),
             "subsystem": Schema.text(maxLength: 200, nullable: true), "agent": Schema.text(maxLength: 200, nullable: true),
@@ -318,7 +323,7 @@ enum OpenAPIDocument {
             "requested_by": Schema.string(), "reason": Schema.string(), "playbook_id": Schema.string(nullable: true),
             "pattern_id": Schema.string(nullable: true), "run_id": Schema.string(nullable: true),
             "decision_by": Schema.string(nullable: true), "decision_reason": Schema.string(nullable: true),
-            "created_at": timestamp, "decided_at": nullableTimestamp,
+            "created_at": timestamp, "decided_at": nullableTimestamp, "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
         ]),
         "ApprovalList": Schema.object(["approvals": Schema.array(Schema.ref("Approval"))]),
         "DecisionInput": Schema.object(["reason": Schema.text(maxLength: 2000, nullable: true),
@@ -372,6 +377,7 @@ enum OpenAPIDocument {
             "sequence": Schema.integer(minimum: 1), "timestamp": timestamp, "actor": Schema.string(), "action": Schema.string(),
             "resource": Schema.string(), "subsystem": Schema.string(), "payload": Schema.any("The stored JSON payload"),
             "result": Schema.string(), "previous_hash": Schema.string("SHA-256, hex"), "entry_hash": Schema.string("SHA-256, hex"),
+            "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
         ]),
         "AuditList": Schema.object(["entries": Schema.array(Schema.ref("AuditEntry"))]),
         "AuditVerification": Schema.object([
@@ -383,8 +389,8 @@ enum OpenAPIDocument {
             "snapshot_id": Schema.string(), "metric_id": Schema.string(), "resource_scope": Schema.string(), "resource_id": Schema.string(),
             "window_start": timestamp, "window_end": timestamp, "stats_json": Schema.any(), "bands_json": Schema.any(),
             "latest_band": Schema.enumeration(MetricBand.allCases.map(\.rawValue)), "derived_actions_json": Schema.any(),
-            "created_at": timestamp,
-        ]),
+            "created_at": timestamp, "node_id": Schema.string("The node that recorded it (absent before nodes were stored)"),
+        ], optional: ["node_id"]),
         "SnapshotList": Schema.object(["snapshots": Schema.array(Schema.ref("MetricSnapshot"))]),
         "HealthSummary": Schema.object([
             "database": Schema.string("`ok`, or the error"), "playbooks": Schema.integer(minimum: 0),

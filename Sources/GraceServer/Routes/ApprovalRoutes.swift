@@ -17,7 +17,7 @@ struct ApprovalRoutes {
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id", status, requestedBy = "requested_by", reason, playbookID = "playbook_id"
             case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionReason = "decision_reason"
-            case createdAt = "created_at", decidedAt = "decided_at"
+            case createdAt = "created_at", decidedAt = "decided_at", nodeID = "node_id"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -33,6 +33,7 @@ struct ApprovalRoutes {
             try container.encode(approval.decisionReason, forKey: .decisionReason)
             try container.encode(approval.createdAt, forKey: .createdAt)
             try container.encode(approval.decidedAt, forKey: .decidedAt)
+            try container.encode(approval.nodeID, forKey: .nodeID)
         }
     }
 
@@ -59,7 +60,8 @@ struct ApprovalRoutes {
             let query = QueryParameters(request)
             let status = try query.enumeration("status", ApprovalRequest.Status.self)
             let limit = try query.int("limit", default: 100, range: 1...1000)
-            let found = try await dependencies.repositories.approvals.approvals(status: status, limit: limit)
+            let node = try query.string("node", maxLength: 64)
+            let found = try await dependencies.repositories.approvals.approvals(status: status, node: node, limit: limit)
             return JSONResponse.make(List(approvals: found.map(Payload.init(approval:))))
         }
         api.post("/api/approvals/{approval_id}/approve") { request, context in try await decide(request, context, approve: true) }

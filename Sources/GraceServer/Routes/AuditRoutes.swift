@@ -12,7 +12,7 @@ struct AuditRoutes {
 
         enum CodingKeys: String, CodingKey {
             case sequence, timestamp, actor, action, resource, subsystem, payload, result
-            case previousHash = "previous_hash", entryHash = "entry_hash"
+            case previousHash = "previous_hash", entryHash = "entry_hash", nodeID = "node_id"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -27,6 +27,7 @@ struct AuditRoutes {
             try container.encode(entry.result, forKey: .result)
             try container.encode(entry.previousHash, forKey: .previousHash)
             try container.encode(entry.entryHash, forKey: .entryHash)
+            try container.encode(entry.nodeID, forKey: .nodeID)
         }
     }
 

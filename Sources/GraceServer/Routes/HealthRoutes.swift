@@ -15,10 +15,13 @@ struct HealthRoutes {
         var uptimeSeconds: Double
         var database: String
         var activeRuns: Int?
+        var nodeID: String
+        var store: String
         var target: TargetHealth?
 
         enum CodingKeys: String, CodingKey {
-            case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs", target
+            case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs"
+            case nodeID = "node_id", store, target
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -29,6 +32,8 @@ struct HealthRoutes {
             try container.encode(uptimeSeconds, forKey: .uptimeSeconds)
             try container.encode(database, forKey: .database)
             try container.encode(activeRuns, forKey: .activeRuns)
+            try container.encode(nodeID, forKey: .nodeID)
+            try container.encode(store, forKey: .store)
             try container.encode(target, forKey: .target)
         }
     }
@@ -74,7 +79,9 @@ struct HealthRoutes {
             var health = Health(status: "ok", version: dependencies.version,
                                 startedAt: Timestamp.string(from: dependencies.startedAt),
                                 uptimeSeconds: (Date().timeIntervalSince(dependencies.startedAt) * 1000).rounded() / 1000,
-                                database: "ok", target: dependencies.targetSupervisor.map { TargetHealth($0.status) })
+                                database: "ok", nodeID: dependencies.settings.nodeID,
+                                store: dependencies.settings.databaseURL == nil ? "sqlite" : "postgres",
+                                target: dependencies.targetSupervisor.map { TargetHealth($0.status) })
             var status = HTTPResponse.Status.ok
             do {
                 health.activeRuns = try await dependencies.repositories.runs.activeRuns().count

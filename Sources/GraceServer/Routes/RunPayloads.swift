@@ -9,7 +9,7 @@ struct RunPayload: Encodable {
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", status, trigger, subsystem
         case playbooksExecuted = "playbooks_executed", verificationsPassed = "verifications_passed"
-        case verificationsFailed = "verifications_failed", kind, agent, goal, metadata
+        case verificationsFailed = "verifications_failed", kind, agent, goal, metadata, nodeID = "node_id"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -27,6 +27,7 @@ struct RunPayload: Encodable {
         try container.encode(run.body?["agent"]?.stringValue, forKey: .agent)
         try container.encode(run.body?["goal"]?.stringValue, forKey: .goal)
         try container.encode(Self.metadata(of: run.body), forKey: .metadata)
+        try container.encode(run.nodeID, forKey: .nodeID)
     }
 
     /// The body's `metadata`, with any other keys a run was stored with (a boot's `profile`) folded in.

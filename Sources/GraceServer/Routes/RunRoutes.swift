@@ -78,7 +78,7 @@ struct RunRoutes {
         // One row more than asked tells whether another page exists without counting.
         let found = try await runs.runs(matching: RunQuery(
             status: try query.enumeration("status", AgentRun.Status.self), kind: try query.string("kind"),
-            subsystem: try query.string("subsystem"), limit: limit + 1, offset: offset))
+            subsystem: try query.string("subsystem"), node: try query.string("node", maxLength: 64), limit: limit + 1, offset: offset))
         return JSONResponse.make(Page(runs: found.prefix(limit).map(RunPayload.init(run:)), limit: limit, offset: offset,
                                       hasMore: found.count > limit))
     }

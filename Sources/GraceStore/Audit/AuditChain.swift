@@ -4,10 +4,11 @@ import GraceCore
 /// The hash chain rules, shared by every backend: how an entry is sealed and how a chain is checked.
 public enum AuditChain {
     /// Seals `event` as entry number `sequence` after `previousHash`.
-    public static func seal(_ event: AuditEvent, sequence: Int64, previousHash: String, timestamp: String) -> AuditEntry {
+    public static func seal(_ event: AuditEvent, sequence: Int64, previousHash: String, timestamp: String,
+                            nodeID: String? = nil) -> AuditEntry {
         var entry = AuditEntry(sequence: sequence, timestamp: timestamp, actor: event.actor, action: event.action,
                                resource: event.resource, subsystem: event.subsystem, payload: event.payload.jsonText,
-                               result: event.result, previousHash: previousHash, entryHash: "")
+                               result: event.result, previousHash: previousHash, entryHash: "", nodeID: nodeID)
         entry.entryHash = hash(of: entry)
         return entry
     }

@@ -5,13 +5,17 @@ public struct RunQuery: Sendable, Equatable {
     public var status: AgentRun.Status?
     public var kind: String?
     public var subsystem: String?
+    /// Only runs recorded by this node (`GRACE_NODE_ID`).
+    public var node: String?
     public var limit: Int
     public var offset: Int
 
-    public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
+                limit: Int = 50, offset: Int = 0) {
         self.status = status
         self.kind = kind
         self.subsystem = subsystem
+        self.node = node
         self.limit = limit
         self.offset = offset
     }
@@ -52,11 +56,21 @@ public protocol RunRepository: Sendable {
 public protocol ApprovalRepository: Sendable {
     func create(_ request: ApprovalRequest) async throws -> ApprovalRequest
     func approval(id: String) async throws -> ApprovalRequest?
-    func approvals(status: ApprovalRequest.Status?, limit: Int) async throws -> [ApprovalRequest]
+    /// Newest first; `node` keeps only the requests that node raised (and will execute).
+    func approvals(status: ApprovalRequest.Status?, node: String?, limit: Int) async throws -> [ApprovalRequest]
     /// Approves or rejects a pending request; deciding twice is a conflict.
     func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest
     /// Marks an approved request executed, exactly once; false when it was not approved-and-unexecuted.
     func markExecuted(id: String) async throws -> Bool
+    /// Takes the oldest approved request owned by `node` and marks it executed in one transaction,
+    /// so of several pollers (on one node or many) exactly one receives it; nil when none waits.
+    func claimApproved(node: String) async throws -> ApprovalRequest?
+}
+
+extension ApprovalRepository {
+    public func approvals(status: ApprovalRequest.Status?, limit: Int) async throws -> [ApprovalRequest] {
+        try await approvals(status: status, node: nil, limit: limit)
+    }
 }
 
 /// The append-only, hash-chained audit log.

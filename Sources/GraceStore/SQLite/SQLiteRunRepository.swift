@@ -4,19 +4,16 @@ import GraceCore
 /// Runs and steps in `grace.db`.
 struct SQLiteRunRepository: RunRepository {
     let database: SQLiteConnection
+    let nodeID: String?
 
     func create(_ run: AgentRun) async throws -> AgentRun {
-        try await database.write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM agent_runs WHERE run_id = ?", arguments: [run.runID]) != nil {
+        var run = run
+        if run.nodeID == nil { run.nodeID = nodeID }
+        return try await database.write { [run] db in
+            if try db.fetchOne(StoreStatements.runExists(run.runID)) != nil {
                 throw StoreError.conflict("run \(run.runID) already exists")
             }
-            try db.execute(sql: """
-                INSERT INTO agent_runs (run_id, kind, trigger, subsystem, status, started_at, ended_at,
-                    playbooks_executed, verifications_passed, verifications_failed, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.runID, run.kind, run.trigger.rawValue, run.subsystem, run.status.rawValue, run.startedAt,
-                                 run.endedAt, run.playbooksExecuted, run.verificationsPassed, run.verificationsFailed,
-                                 run.body?.jsonText])
+            try db.execute(StoreStatements.insertRun(run))
             return run
         }
     }
@@ -26,21 +23,11 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     private static func fetchRun(_ db: Database, id: String) throws -> AgentRun? {
-        try Row.fetchOne(db, sql: "SELECT * FROM agent_runs WHERE run_id = ?", arguments: [id]).map(AgentRun.init(row:))
+        try db.fetchOne(StoreStatements.selectRun(id, .sqlite)).map(AgentRun.init(row:))
     }
 
     func runs(matching query: RunQuery) async throws -> [AgentRun] {
-        try await database.read { db in
-            var clauses: [String] = []
-            var arguments = StatementArguments()
-            if let status = query.status { clauses.append("status = ?"); arguments += [status.rawValue] }
-            if let kind = query.kind { clauses.append("kind = ?"); arguments += [kind] }
-            if let subsystem = query.subsystem { clauses.append("subsystem = ?"); arguments += [subsystem] }
-            let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            arguments += [max(0, query.limit), max(0, query.offset)]
-            return try Row.fetchAll(db, sql: "SELECT * FROM agent_runs \(filter) ORDER BY started_at DESC, run_id LIMIT ? OFFSET ?",
-                                    arguments: arguments).map(AgentRun.init(row:))
-        }
+        try await database.read { db in try db.fetchAll(StoreStatements.selectRuns(query)).map(AgentRun.init(row:)) }
     }
 
     func activeRuns() async throws -> [AgentRun] {
@@ -48,79 +35,47 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
-        guard status.isFinal else { throw StoreError.invalid("a run is completed with success, failed or aborted, not \(status.rawValue)") }
-        return try await database.write { db in
-            guard var run = try Self.fetchRun(db, id: runID) else { throw StoreError.notFound(kind: "run", id: runID) }
-            guard run.status == .active else {
-                throw StoreError.conflict("run \(runID) is already completed (status \(run.status.rawValue))")
-            }
-            try db.execute(sql: "UPDATE agent_runs SET status = ?, ended_at = ? WHERE run_id = ?",
-                           arguments: [status.rawValue, timestamp, runID])
-            run.status = status
-            run.endedAt = timestamp
+        try await database.write { db in
+            let run = try StoreRules.completing(try Self.fetchRun(db, id: runID), runID: runID, status: status, at: timestamp)
+            try db.execute(StoreStatements.completeRun(run))
             return run
         }
     }
 
     func addStep(_ step: TimelineStep) async throws -> TimelineStep {
         try await database.write { db in
-            guard let run = try Self.fetchRun(db, id: step.runID) else { throw StoreError.notFound(kind: "run", id: step.runID) }
-            guard run.status == .active else {
-                throw StoreError.conflict("run \(step.runID) is completed (status \(run.status.rawValue)); steps cannot be added")
-            }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM agent_steps WHERE step_id = ?", arguments: [step.stepID]) != nil {
+            try StoreRules.checkAcceptsSteps(try Self.fetchRun(db, id: step.runID), runID: step.runID)
+            if try db.fetchOne(StoreStatements.stepExists(step.stepID)) != nil {
                 throw StoreError.conflict("step \(step.stepID) already exists")
             }
-            try db.execute(sql: """
-                INSERT INTO agent_steps (step_id, run_id, timestamp, step_type, subsystem, description, status,
-                    duration_ms, details, playbook_id, verification_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [step.stepID, step.runID, step.timestamp, step.stepType, step.subsystem, step.description,
-                                 step.status.rawValue, step.durationMS, step.details?.jsonText, step.playbookID,
-                                 step.verificationID, Timestamp.now()])
+            try db.execute(StoreStatements.insertStep(step))
             return step
         }
     }
 
     func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
         try await database.write { db in
-            guard var step = try Row.fetchOne(db, sql: "SELECT \(TimelineStep.selection) FROM agent_steps WHERE step_id = ? AND run_id = ?",
-                                              arguments: [stepID, runID]).map(TimelineStep.init(row:)) else {
-                throw StoreError.notFound(kind: "step", id: stepID)
-            }
-            if let status = update.status {
-                guard step.status.canMove(to: status) else {
-                    throw StoreError.conflict("step \(stepID) cannot go from \(step.status.rawValue) to \(status.rawValue)")
-                }
-                step.status = status
-            }
-            if let duration = update.durationMS { step.durationMS = duration }
-            if let details = update.details { step.details = details }
-            if let description = update.description { step.description = description }
-            try db.execute(sql: """
-                UPDATE agent_steps SET status = ?, duration_ms = ?, details = ?, description = ?, updated_at = ?
-                WHERE step_id = ?
-                """, arguments: [step.status.rawValue, step.durationMS, step.details?.jsonText, step.description,
-                                 Timestamp.now(), stepID])
+            let stored = try db.fetchOne(StoreStatements.selectStep(runID: runID, stepID: stepID, .sqlite)).map(TimelineStep.init(row:))
+            let step = try StoreRules.applying(update, to: stored, stepID: stepID)
+            try db.execute(StoreStatements.updateStep(step))
             return step
         }
     }
 
     func steps(runID: String) async throws -> [TimelineStep] {
         try await database.read { db in
-            // A cursor decodes each row in place instead of copying every row first.
-            try Row.fetchCursor(db, sql: "SELECT \(TimelineStep.selection) FROM agent_steps WHERE run_id = ? ORDER BY timestamp, rowid",
-                                arguments: [runID]).map(TimelineStep.init(row:)).reduce(into: []) { $0.append($1) }
+            // A cursor decodes each row in place by index instead of copying every row and looking
+            // columns up by name (a quarter of a 1,000-step timeline request).
+            let statement = StoreStatements.selectSteps(runID: runID, .sqlite)
+            return try Row.fetchCursor(db, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
+                .map(TimelineStep.init(indexedRow:)).reduce(into: []) { $0.append($1) }
         }
     }
 
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE agent_runs SET playbooks_executed = playbooks_executed + ?,
-                    verifications_passed = verifications_passed + ?, verifications_failed = verifications_failed + ?
-                WHERE run_id = ?
-                """, arguments: [playbooksExecuted, verificationsPassed, verificationsFailed, runID])
+            try db.execute(StoreStatements.recordOutcome(runID: runID, playbooksExecuted: playbooksExecuted,
+                                                         verificationsPassed: verificationsPassed, verificationsFailed: verificationsFailed))
             guard db.changesCount == 1 else { throw StoreError.notFound(kind: "run", id: runID) }
         }
     }

@@ -15,7 +15,8 @@ public final class SQLiteStore: Sendable {
     ///
     /// Throws ``StoreError/damaged(path:reason:)`` or ``StoreError/newerSchema(path:unknownMigrations:)``
     /// without touching the file when a database cannot be used as it is.
-    public init(layout: GraceHomeLayout) throws {
+    /// `nodeID` is stamped on the runs, approvals, audit entries and metric snapshots this store records.
+    public init(layout: GraceHomeLayout, nodeID: String? = nil) throws {
         self.layout = layout
         do {
             try FileManager.default.createDirectory(atPath: layout.databasesDirectory, withIntermediateDirectories: true)
@@ -27,10 +28,10 @@ public final class SQLiteStore: Sendable {
         metrics = SQLiteConnection(pool: try SQLiteDatabase.open(path: layout.metricsDatabase, migrator: Schema.metricsMigrator),
                                    path: layout.metricsDatabase)
         repositories = GraceRepositories(
-            runs: SQLiteRunRepository(database: grace),
-            approvals: SQLiteApprovalRepository(database: grace),
-            audit: SQLiteAuditLog(database: grace),
-            metrics: SQLiteMetricsRepository(database: metrics),
+            runs: SQLiteRunRepository(database: grace, nodeID: nodeID),
+            approvals: SQLiteApprovalRepository(database: grace, nodeID: nodeID),
+            audit: SQLiteAuditLog(database: grace, nodeID: nodeID),
+            metrics: SQLiteMetricsRepository(database: metrics, nodeID: nodeID),
             verifications: SQLiteVerificationRepository(database: grace),
             playbooks: SQLitePlaybookRepository(database: grace))
     }

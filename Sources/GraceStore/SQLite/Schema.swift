@@ -131,6 +131,16 @@ enum Schema {
             // What an approved playbook needs to run later: the pattern's match and its captures.
             try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN details TEXT")
         }
+        migrator.registerMigration("v3_node_id") { db in
+            // Several Grace nodes may share one PostgreSQL store; SQLite homes record their node too,
+            // so `grace store migrate` carries it over. Older rows keep NULL: recorded before nodes.
+            try db.execute(sql: """
+                ALTER TABLE agent_runs ADD COLUMN node_id TEXT;
+                ALTER TABLE approval_requests ADD COLUMN node_id TEXT;
+                ALTER TABLE immutable_log ADD COLUMN node_id TEXT;
+                CREATE INDEX agent_runs_node ON agent_runs(node_id, started_at);
+                """)
+        }
         return migrator
     }
 
@@ -154,6 +164,9 @@ enum Schema {
                 );
                 CREATE INDEX metrics_snapshots_metric ON metrics_snapshots(metric_id, window_end);
                 """)
+        }
+        migrator.registerMigration("v2_node_id") { db in
+            try db.execute(sql: "ALTER TABLE metrics_snapshots ADD COLUMN node_id TEXT")
         }
         return migrator
     }

@@ -47,7 +47,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
-            let store = try runtime.openStore()
+            let store = try await runtime.openStore()
             let repositories = store.repositories
             let approval: ApprovalRequest
             do {
@@ -59,6 +59,10 @@ struct ApprovalsCommand: AsyncParsableCommand {
             try await repositories.audit.append(AuditEvent(actor: by, action: "approval.approve", resource: "approval/\(id)", subsystem: "self_heal",
                                                            payload: ["playbook_id": approval.playbookID.map(JSONValue.string) ?? .null],
                                                            result: "approved"))
+            if let owner = approval.nodeID, owner != runtime.settings.nodeID {
+                print("approved \(id); node \(owner) raised it and runs its playbook (grace up on that node)")
+                return
+            }
             guard let match = SelfHealer.match(fromApprovalDetails: approval.details) else {
                 print("approved \(id); it carries no failure match to act on, so nothing ran")
                 return
@@ -96,7 +100,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
-            let repositories = try runtime.openStore().repositories
+            let repositories = try await runtime.openStore().repositories
             do {
                 _ = try await repositories.approvals.decide(id: id, approve: false, by: by, reason: reason)
             } catch {

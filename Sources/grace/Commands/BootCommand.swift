@@ -38,7 +38,7 @@ struct BootCommand: AsyncParsableCommand {
         let stopSignals = StopSignals(stopping: context)
         let report = await runtime.boot(context, profile: profile, safeMode: safeMode)
         withExtendedLifetime(stopSignals) {}
-        context.closeStore()
+        await context.closeStore()
         runtime.sink.flush()
         switch report.status {
         case .success: return

@@ -50,7 +50,7 @@ struct CorrelateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime.start(options, label: "grace.correlate")
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         let runs = store.repositories.runs
         guard let run = try await runs.run(id: runID) else {
             printError("no run \(runID) in \(runtime.layout.graceDatabase)")

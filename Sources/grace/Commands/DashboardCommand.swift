@@ -33,7 +33,7 @@ struct DashboardCommand: AsyncParsableCommand {
             printError("--width must be positive, got \(width)")
             throw GraceExit.configuration
         }
-        let source = try makeSource()
+        let source = try await makeSource()
         let terminal = isatty(STDOUT_FILENO) == 1
         let colored = terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
@@ -43,13 +43,13 @@ struct DashboardCommand: AsyncParsableCommand {
             dashboard = try await source.read()
         } catch let error as DashboardSourceError {
             printError(error.message)
-            source.close()
+            await source.close()
             // A store that cannot be read is exit 3 like every command; a server that does not answer is 2.
             throw source.baseURL == nil ? GraceExit.store : GraceExit.configuration
         }
         guard watch else {
             emit(dashboard, baseURL: source.baseURL, terminal: terminal, colored: colored, failure: nil, redraw: false)
-            source.close()
+            await source.close()
             return
         }
         var failure: String?
@@ -67,7 +67,7 @@ struct DashboardCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeSource() throws -> DashboardSource {
+    private func makeSource() async throws -> DashboardSource {
         if let url {
             var base = url.trimmingCharacters(in: .whitespaces)
             while base.hasSuffix("/") { base.removeLast() }
@@ -79,7 +79,7 @@ struct DashboardCommand: AsyncParsableCommand {
             return .server(base: base, endpoint: parsed)
         }
         let runtime = try Runtime.start(options, label: "grace.dashboard", console: false)
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         return .store(store, StartupDashboardBuilder(repositories: store.repositories, layout: runtime.layout, settings: runtime.settings))
     }
 
@@ -117,7 +117,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
 /// Where the dashboard comes from: this home's store, or a running server's API.
 enum DashboardSource {
-    case store(SQLiteStore, StartupDashboardBuilder)
+    case store(any GraceStoreBackend, StartupDashboardBuilder)
     case server(base: String, endpoint: URL)
 
     func read() async throws -> StartupDashboard {
@@ -139,8 +139,8 @@ enum DashboardSource {
         return nil
     }
 
-    func close() {
-        if case .store(let store, _) = self { try? store.close() }
+    func close() async {
+        if case .store(let store, _) = self { try? await store.shutdown() }
     }
 
     static func fetch(_ endpoint: URL) async throws -> StartupDashboard {

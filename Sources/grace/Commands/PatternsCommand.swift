@@ -14,7 +14,7 @@ struct PatternsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false)
-        let store = try runtime.openStore()
+        let store = try await runtime.openStore()
         let knowledge: KnowledgeBase
         do {
             let file = KnowledgeBaseStore(layout: runtime.layout)

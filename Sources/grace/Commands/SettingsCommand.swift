@@ -30,6 +30,8 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_MAX_UNATTENDED_TIER", settings.maxUnattendedTier.description), ("GRACE_BOOT_PROFILE", settings.bootProfile.rawValue),
             ("GRACE_REQUIRED_SECRETS", settings.requiredSecrets.joined(separator: ",")),
             ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
+            ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0) (password masked)" } ?? "(not set: SQLite in the home)"),
+            ("GRACE_NODE_ID", settings.nodeID),
         ] + targetRows(settings.target)
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {

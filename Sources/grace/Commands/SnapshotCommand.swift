@@ -47,11 +47,11 @@ struct SnapshotCommand: AsyncParsableCommand {
                 printError("\(error)")
                 throw GraceExit.failure
             }
-            let store = try runtime.openStore()
+            let store = try await runtime.openStore()
             try await store.repositories.audit.append(AuditEvent(actor: "operator", action: "snapshot.restore", resource: "snapshot/\(id)",
                                                                  subsystem: "snapshots", payload: ["pid": .number(Double(getpid()))],
                                                                  result: "restored"))
-            try store.close()
+            try await store.shutdown()
             runtime.sink.flush()
             print("restored snapshot \(id)")
         }

@@ -34,14 +34,14 @@ struct UpCommand: AsyncParsableCommand {
         if context.stopRequested {
             await context.targetSupervisor?.stop()
             await launcher.stop()
-            context.closeStore()
+            await context.closeStore()
             runtime.sink.flush()
             say("Grace was asked to stop during the boot; stopped.")
             return
         }
         guard report.status != .failed, let port = launcher.port else {
             await launcher.stop()
-            context.closeStore()
+            await context.closeStore()
             runtime.sink.flush()
             throw GraceExit.failure
         }
@@ -65,7 +65,7 @@ struct UpCommand: AsyncParsableCommand {
             _ = try? await store.repositories.audit.append(AuditEvent(actor: "grace", action: "server.stop", resource: "grace",
                                                                       subsystem: "lifecycle", result: "ok"))
         }
-        context.closeStore()
+        await context.closeStore()
         withExtendedLifetime(stopSignals) {}
         runtime.logger.info("stopped", metadata: ["subsystem": "lifecycle", "event_type": "server_stopped"])
         runtime.sink.flush()

@@ -76,9 +76,9 @@ struct Runtime {
     }
 
     /// Opens the store, turning store errors into a message and exit code 3.
-    func openStore() throws -> SQLiteStore {
+    func openStore() async throws -> any GraceStoreBackend {
         do {
-            return try SQLiteStore(layout: layout)
+            return try await GraceStoreFactory.open(settings: settings, layout: layout, logger: logger)
         } catch {
             logger.critical("store unavailable", metadata: ["subsystem": "store", "error": "\(error)"])
             sink.flush()

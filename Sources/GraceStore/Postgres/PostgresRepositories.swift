@@ -1,0 +1,243 @@
+import GraceCore
+
+/// Runs and steps in PostgreSQL. Reads inside a write lock their row (`FOR UPDATE`), so two
+/// nodes changing one run take turns, as SQLite's single writer makes them do.
+struct PostgresRunRepository: RunRepository {
+    let database: PostgresDatabase
+    let nodeID: String?
+
+    func create(_ run: AgentRun) async throws -> AgentRun {
+        var run = run
+        if run.nodeID == nil { run.nodeID = nodeID }
+        let stored = run
+        return try await database.transaction { session in
+            if try await session.fetchOne(StoreStatements.runExists(stored.runID), { _ in true }) != nil {
+                throw StoreError.conflict("run \(stored.runID) already exists")
+            }
+            try await session.execute(StoreStatements.insertRun(stored))
+            return stored
+        }
+    }
+
+    func run(id: String) async throws -> AgentRun? {
+        try await database.read { session in try await session.fetchOne(StoreStatements.selectRun(id, .postgres), AgentRun.init(row:)) }
+    }
+
+    func runs(matching query: RunQuery) async throws -> [AgentRun] {
+        try await database.read { session in try await session.fetchAll(StoreStatements.selectRuns(query), AgentRun.init(row:)) }
+    }
+
+    func activeRuns() async throws -> [AgentRun] {
+        try await runs(matching: RunQuery(status: .active, limit: 1000))
+    }
+
+    func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
+        try await database.transaction { session in
+            let stored = try await session.fetchOne(StoreStatements.selectRun(runID, .postgres, locking: true), AgentRun.init(row:))
+            let run = try StoreRules.completing(stored, runID: runID, status: status, at: timestamp)
+            try await session.execute(StoreStatements.completeRun(run))
+            return run
+        }
+    }
+
+    func addStep(_ step: TimelineStep) async throws -> TimelineStep {
+        try await database.transaction { session in
+            // A share lock is enough: steps of one run may be added side by side, never after it completes.
+            let run = try await session.fetchOne(SQLStatement(StoreStatements.selectRun(step.runID, .postgres).sql + " FOR SHARE",
+                                                              [.text(step.runID)]), AgentRun.init(row:))
+            try StoreRules.checkAcceptsSteps(run, runID: step.runID)
+            if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
+                throw StoreError.conflict("step \(step.stepID) already exists")
+            }
+            try await session.execute(StoreStatements.insertStep(step))
+            return step
+        }
+    }
+
+    func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
+        try await database.transaction { session in
+            let stored = try await session.fetchOne(StoreStatements.selectStep(runID: runID, stepID: stepID, .postgres), TimelineStep.init(row:))
+            let step = try StoreRules.applying(update, to: stored, stepID: stepID)
+            try await session.execute(StoreStatements.updateStep(step))
+            return step
+        }
+    }
+
+    func steps(runID: String) async throws -> [TimelineStep] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.selectSteps(runID: runID, .postgres), TimelineStep.init(row:))
+        }
+    }
+
+    func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
+        var statement = StoreStatements.recordOutcome(runID: runID, playbooksExecuted: playbooksExecuted,
+                                                      verificationsPassed: verificationsPassed, verificationsFailed: verificationsFailed)
+        statement.sql += " RETURNING run_id"
+        let updated = try await database.transaction { [statement] session in try await session.fetchAll(statement) { _ in true } }
+        guard updated.count == 1 else { throw StoreError.notFound(kind: "run", id: runID) }
+    }
+}
+
+/// Approval requests in PostgreSQL; a claim skips rows another node is claiming this instant.
+struct PostgresApprovalRepository: ApprovalRepository {
+    let database: PostgresDatabase
+    let nodeID: String?
+
+    func create(_ request: ApprovalRequest) async throws -> ApprovalRequest {
+        var request = request
+        if request.nodeID == nil { request.nodeID = nodeID }
+        let stored = request
+        return try await database.transaction { session in
+            try await session.execute(StoreStatements.insertApproval(stored))
+            return stored
+        }
+    }
+
+    func approval(id: String) async throws -> ApprovalRequest? {
+        try await database.read { session in
+            try await session.fetchOne(StoreStatements.selectApproval(id, .postgres), ApprovalRequest.init(row:))
+        }
+    }
+
+    func approvals(status: ApprovalRequest.Status?, node: String?, limit: Int) async throws -> [ApprovalRequest] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.selectApprovals(status: status, node: node, limit: limit), ApprovalRequest.init(row:))
+        }
+    }
+
+    func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest {
+        try await database.transaction { session in
+            let stored = try await session.fetchOne(StoreStatements.selectApproval(id, .postgres, locking: true), ApprovalRequest.init(row:))
+            let request = try StoreRules.deciding(stored, id: id, approve: approve, by: by, reason: reason, at: Timestamp.now())
+            try await session.execute(StoreStatements.decideApproval(request))
+            return request
+        }
+    }
+
+    func markExecuted(id: String) async throws -> Bool {
+        var statement = StoreStatements.markExecuted(id)
+        statement.sql += " RETURNING event_id"
+        let claimed = try await database.transaction { [statement] session in try await session.fetchAll(statement) { _ in true } }
+        return claimed.count == 1
+    }
+
+    func claimApproved(node: String) async throws -> ApprovalRequest? {
+        try await database.transaction { session in
+            guard var request = try await session.fetchOne(StoreStatements.claimableApproval(node: node, .postgres),
+                                                           ApprovalRequest.init(row:)) else { return nil }
+            try await session.execute(StoreStatements.markExecuted(request.eventID))
+            request.status = .executed
+            return request
+        }
+    }
+}
+
+/// The audit chain in PostgreSQL: one transaction-scoped advisory lock makes appenders on every
+/// node take turns between reading the chain head and inserting after it, so the chain never forks.
+struct PostgresAuditLog: AuditLog {
+    let database: PostgresDatabase
+    let nodeID: String?
+
+    func append(_ event: AuditEvent) async throws -> AuditEntry {
+        try await database.transaction { [nodeID] session in
+            try await session.execute(SQLStatement("SELECT pg_advisory_xact_lock(?)", [.integer(PostgresSchema.auditLock)]))
+            let head = try await session.fetchOne(StoreStatements.auditHead) { row -> (sequence: Int64, hash: String) in
+                (try row.integer("sequence") ?? 0, try row.required("entry_hash"))
+            }
+            let entry = StoreRules.sealing(event, after: head, nodeID: nodeID)
+            try await session.execute(StoreStatements.insertAudit(entry))
+            return entry
+        }
+    }
+
+    func tail(limit: Int) async throws -> [AuditEntry] {
+        try await database.read { session in try await session.fetchAll(StoreStatements.auditTail(limit: limit), AuditEntry.init(row:)) }
+    }
+
+    func verify() async throws -> AuditVerification {
+        try await database.read { session in
+            var verifier = AuditChain.Verifier()
+            // Rows stream from the server; the verifier keeps only the previous hash.
+            _ = try await session.fetchAll(StoreStatements.auditChain) { row in
+                if verifier.failure == nil { _ = verifier.check(try AuditEntry(row: row)) }
+            }
+            return verifier.result
+        }
+    }
+}
+
+/// Metric snapshots in PostgreSQL.
+struct PostgresMetricsRepository: MetricsRepository {
+    let database: PostgresDatabase
+    let nodeID: String?
+
+    func record(_ snapshots: [MetricSnapshot]) async throws {
+        let stamped = snapshots.map { snapshot in
+            var snapshot = snapshot
+            if snapshot.nodeID == nil { snapshot.nodeID = nodeID }
+            return snapshot
+        }
+        try await database.transaction { session in
+            for snapshot in stamped { try await session.execute(StoreStatements.insertSnapshot(snapshot)) }
+        }
+    }
+
+    func latestPerMetric() async throws -> [MetricSnapshot] {
+        try await database.read { session in try await session.fetchAll(StoreStatements.latestSnapshots, MetricSnapshot.init(row:)) }
+    }
+
+    func recent(limit: Int) async throws -> [MetricSnapshot] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.recentSnapshots(limit: limit), MetricSnapshot.init(row:))
+        }
+    }
+}
+
+/// Verification events in PostgreSQL.
+struct PostgresVerificationRepository: VerificationRepository {
+    let database: PostgresDatabase
+
+    func record(_ event: VerificationEvent) async throws {
+        try await database.transaction { session in try await session.execute(StoreStatements.insertVerification(event)) }
+    }
+
+    func recent(limit: Int) async throws -> [VerificationEvent] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.recentVerifications(limit: limit), VerificationEvent.init(row:))
+        }
+    }
+}
+
+/// Playbooks, their runs and learning counters in PostgreSQL.
+struct PostgresPlaybookRepository: PlaybookRepository {
+    let database: PostgresDatabase
+
+    func upsert(_ playbook: PlaybookRecord) async throws {
+        try await database.transaction { session in try await session.execute(StoreStatements.upsertPlaybook(playbook)) }
+    }
+
+    func playbooks() async throws -> [PlaybookRecord] {
+        try await database.read { session in try await session.fetchAll(StoreStatements.selectPlaybooks, PlaybookRecord.init(row:)) }
+    }
+
+    func record(_ run: PlaybookRun) async throws {
+        try await database.transaction { session in try await session.execute(StoreStatements.upsertPlaybookRun(run)) }
+    }
+
+    func runs(since timestamp: String?, limit: Int) async throws -> [PlaybookRun] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.playbookRuns(since: timestamp, limit: limit), PlaybookRun.init(row:))
+        }
+    }
+
+    func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) async throws {
+        try await database.transaction { session in
+            try await session.execute(StoreStatements.recordAttempt(playbookID: playbookID, patternID: patternID,
+                                                                    succeeded: succeeded, at: timestamp))
+        }
+    }
+
+    func stats() async throws -> [PlaybookStats] {
+        try await database.read { session in try await session.fetchAll(StoreStatements.selectStats, PlaybookStats.init(row:)) }
+    }
+}

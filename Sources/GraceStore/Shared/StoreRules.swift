@@ -1,0 +1,57 @@
+import GraceCore
+
+/// The state rules every backend enforces inside its transaction: each takes what the backend
+/// read (nil when the row does not exist) and returns the value to write, or throws the error the
+/// caller sees. Backends only fetch and write; the decisions live here, once.
+enum StoreRules {
+    static func completing(_ run: AgentRun?, runID: String, status: AgentRun.Status, at timestamp: String) throws -> AgentRun {
+        guard status.isFinal else { throw StoreError.invalid("a run is completed with success, failed or aborted, not \(status.rawValue)") }
+        guard var run else { throw StoreError.notFound(kind: "run", id: runID) }
+        guard run.status == .active else {
+            throw StoreError.conflict("run \(runID) is already completed (status \(run.status.rawValue))")
+        }
+        run.status = status
+        run.endedAt = timestamp
+        return run
+    }
+
+    static func checkAcceptsSteps(_ run: AgentRun?, runID: String) throws {
+        guard let run else { throw StoreError.notFound(kind: "run", id: runID) }
+        guard run.status == .active else {
+            throw StoreError.conflict("run \(runID) is completed (status \(run.status.rawValue)); steps cannot be added")
+        }
+    }
+
+    static func applying(_ update: StepUpdate, to step: TimelineStep?, stepID: String) throws -> TimelineStep {
+        guard var step else { throw StoreError.notFound(kind: "step", id: stepID) }
+        if let status = update.status {
+            guard step.status.canMove(to: status) else {
+                throw StoreError.conflict("step \(stepID) cannot go from \(step.status.rawValue) to \(status.rawValue)")
+            }
+            step.status = status
+        }
+        if let duration = update.durationMS { step.durationMS = duration }
+        if let details = update.details { step.details = details }
+        if let description = update.description { step.description = description }
+        return step
+    }
+
+    static func deciding(_ request: ApprovalRequest?, id: String, approve: Bool, by: String, reason: String?,
+                         at timestamp: String) throws -> ApprovalRequest {
+        guard var request else { throw StoreError.notFound(kind: "approval", id: id) }
+        guard request.status == .pending else {
+            throw StoreError.conflict("approval \(id) was already decided (status \(request.status.rawValue))")
+        }
+        request.status = approve ? .approved : .rejected
+        request.decisionBy = by
+        request.decisionReason = reason
+        request.decidedAt = timestamp
+        return request
+    }
+
+    /// The entry to append after `head` (the newest entry's sequence and hash, nil for an empty log).
+    static func sealing(_ event: AuditEvent, after head: (sequence: Int64, hash: String)?, nodeID: String?) -> AuditEntry {
+        AuditChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? AuditEntry.genesisHash,
+                        timestamp: Timestamp.now(), nodeID: nodeID)
+    }
+}
