@@ -1,24 +1,32 @@
 import GraceCore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One PostgreSQL database behind a connection pool, with the two ways Grace uses it: a
 /// transaction for writes, a plain connection for reads. A lost connection (the server restarted)
 /// is retried with backoff; when it does not come back the call fails with
 /// ``StoreError/unavailable(database:reason:)`` and nothing of it was committed.
+///
+/// Every call has a deadline (``callTimeout``, retries included). postgres-nio waits for a pooled
+/// connection as long as it takes, and a query sent to a server that stopped answering waits for
+/// TCP to give up; without the deadline a request would hang and hold up shutdown.
 struct PostgresDatabase: Sendable {
     let client: PostgresClient
     let location: DatabaseURL
     let logger: Logger
-    /// Pauses between attempts; their sum bounds how long a caller waits for the server to return.
+    /// Pauses between attempts.
     var backoff: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(400),
                                .milliseconds(800), .milliseconds(1600), .milliseconds(3200)]
+    /// How long one call may take, all attempts together, before it fails as unavailable.
+    var callTimeout: Duration = .seconds(8)
 
-    func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await retrying {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await retrying { watch in
             do {
                 return try await client.withTransaction(logger: logger) { connection in
-                    try await body(PostgresSession(connection: connection, logger: logger))
+                    try watch.leased(connection)
+                    return try await body(PostgresSession(connection: connection, logger: logger))
                 }
             } catch let error as PostgresTransactionError {
                 // What went wrong first is what the caller acts on (a rule the body enforced, a lost connection).
@@ -27,26 +35,31 @@ struct PostgresDatabase: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await retrying {
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await retrying { watch in
             try await client.withConnection { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
+                try watch.leased(connection)
+                return try await body(PostgresSession(connection: connection, logger: logger))
             }
         }
     }
 
-    private func retrying<T: Sendable>(_ attempt: () async throws -> T) async throws -> T {
+    private func retrying<T: Sendable>(_ attempt: @escaping @Sendable (ConnectionWatch) async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now.advanced(by: callTimeout)
         var pauses = backoff[...]
         while true {
             do {
-                return try await attempt()
+                return try await Self.bounded(until: deadline, attempt)
+            } catch is DeadlineExceeded {
+                throw StoreError.unavailable(database: location.description,
+                                             reason: "no answer within \(callTimeout.formatted(.units(allowed: [.seconds, .milliseconds])))")
             } catch {
                 let failure = Self.classify(error)
                 guard case .transient(let reason) = failure else {
                     if case .final(let mapped) = failure { throw mapped }
                     throw error
                 }
-                guard let pause = pauses.popFirst() else {
+                guard let pause = pauses.popFirst(), ContinuousClock.now.advanced(by: pause) < deadline else {
                     throw StoreError.unavailable(database: location.description, reason: reason)
                 }
                 logger.warning("database call failed, retrying", metadata: [
@@ -55,6 +68,29 @@ struct PostgresDatabase: Sendable {
             }
         }
     }
+
+    /// Runs one attempt, racing it against `deadline`. When the deadline comes first the attempt is
+    /// cancelled (which ends a wait for a pooled connection) and its connection is closed (which
+    /// ends a query the server never answers), so the race ends promptly either way.
+    private static func bounded<T: Sendable>(until deadline: ContinuousClock.Instant,
+                                             _ attempt: @escaping @Sendable (ConnectionWatch) async throws -> T) async throws -> T {
+        let watch = ConnectionWatch()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await attempt(watch) }
+            group.addTask {
+                do { try await Task.sleep(until: deadline) } catch { return nil }
+                watch.expire()
+                throw DeadlineExceeded()
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw DeadlineExceeded()
+        }
+    }
+
+    struct DeadlineExceeded: Error {}
 
     enum Failure {
         /// Worth another attempt: the connection went away or the server is starting or stopping.
@@ -96,8 +132,38 @@ struct PostgresDatabase: Sendable {
     }
 }
 
+/// The connection one attempt leased, so a deadline can close it under a query that hangs.
+final class ConnectionWatch: Sendable {
+    private struct State {
+        var connection: PostgresConnection?
+        var expired = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Notes the leased connection; throws when the deadline already passed (and closes it).
+    func leased(_ connection: PostgresConnection) throws {
+        let expired = state.withLock { state in
+            state.connection = connection
+            return state.expired
+        }
+        if expired {
+            _ = connection.close() as EventLoopFuture<Void>
+            throw PostgresDatabase.DeadlineExceeded()
+        }
+    }
+
+    func expire() {
+        let connection = state.withLock { state in
+            state.expired = true
+            return state.connection
+        }
+        if let connection { _ = connection.close() as EventLoopFuture<Void> }
+    }
+}
+
 /// Runs shared ``SQLStatement``s on one leased connection.
-struct PostgresSession {
+struct PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
 

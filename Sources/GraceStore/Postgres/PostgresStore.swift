@@ -62,7 +62,7 @@ public final class PostgresStore: Sendable {
             let applied = Set(try await session.fetchAll(SQLStatement("SELECT id FROM grace_migrations")) { try $0.required("id") })
             let unknown = applied.subtracting(PostgresSchema.known)
             guard unknown.isEmpty else {
-                throw StoreError.newerSchema(path: url.description, unknownMigrations: unknown.sorted())
+                throw StoreError.newerSchema(path: self.url.description, unknownMigrations: unknown.sorted())
             }
             for migration in PostgresSchema.migrations where !applied.contains(migration.id) {
                 for statement in migration.statements { try await session.execute(raw: statement) }

@@ -1,4 +1,5 @@
 import GRDB
+import GraceCore
 
 /// Runs the shared ``SQLStatement``s on a GRDB connection, and reads GRDB rows as ``StoreRow``s.
 extension Database {
