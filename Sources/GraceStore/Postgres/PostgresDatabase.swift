@@ -49,7 +49,7 @@ struct PostgresDatabase: Sendable {
         var pauses = backoff[...]
         while true {
             do {
-                return try await Self.bounded(until: deadline, attempt)
+                return try await bounded(until: deadline, attempt)
             } catch is DeadlineExceeded {
                 throw StoreError.unavailable(database: location.description,
                                              reason: "no answer within \(callTimeout.formatted(.units(allowed: [.seconds, .milliseconds])))")
@@ -70,23 +70,37 @@ struct PostgresDatabase: Sendable {
     }
 
     /// Runs one attempt, racing it against `deadline`. When the deadline comes first the attempt is
-    /// cancelled (which ends a wait for a pooled connection) and its connection is closed (which
-    /// ends a query the server never answers), so the race ends promptly either way.
-    private static func bounded<T: Sendable>(until deadline: ContinuousClock.Instant,
-                                             _ attempt: @escaping @Sendable (ConnectionWatch) async throws -> T) async throws -> T {
+    /// cancelled (which ends a wait for a pooled connection), its connection is closed (which ends
+    /// a query the server never answers), and the caller gets ``DeadlineExceeded`` at once, without
+    /// waiting for the attempt to wind down: postgres-nio has waits that cancellation does not reach
+    /// (seen as requests hanging for good while PostgreSQL restarted), and a request that never
+    /// ends also holds up the server's graceful shutdown.
+    private func bounded<T: Sendable>(until deadline: ContinuousClock.Instant,
+                                      _ attempt: @escaping @Sendable (ConnectionWatch) async throws -> T) async throws -> T {
         let watch = ConnectionWatch()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await attempt(watch) }
-            group.addTask {
-                do { try await Task.sleep(until: deadline) } catch { return nil }
-                watch.expire()
-                throw DeadlineExceeded()
+        let work = Task { try await attempt(watch) }
+        let outcome = FirstOutcome<T>()
+        let logger = logger
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.install(continuation)
+                let timer = Task {
+                    guard (try? await Task.sleep(until: deadline)) != nil else { return }
+                    guard outcome.resolve(.failure(DeadlineExceeded())) else { return }
+                    logger.warning("database call passed its deadline; abandoning it",
+                                   metadata: ["subsystem": "store", "event_type": "store_deadline"])
+                    watch.expire()
+                    work.cancel()
+                }
+                Task {
+                    let result = await work.result
+                    timer.cancel()
+                    outcome.resolve(result)
+                }
             }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let value = result { return value }
-            }
-            throw DeadlineExceeded()
+        } onCancel: {
+            work.cancel()
+            outcome.resolve(.failure(CancellationError()))
         }
     }
 
@@ -129,6 +143,45 @@ struct PostgresDatabase: Sendable {
     private static func reason(_ error: PSQLError) -> String {
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
+    }
+}
+
+/// Hands a caller the first of several outcomes (an attempt's result, its deadline, the caller's
+/// cancellation); later ones are dropped.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var early: Result<T, any Error>?
+        var resolved = false
+    }
+
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// True when this outcome was the first.
+    @discardableResult
+    func resolve(_ result: Result<T, any Error>) -> Bool {
+        let (first, continuation): (Bool, CheckedContinuation<T, any Error>?) = state.withLock { state in
+            guard !state.resolved else { return (false, nil) }
+            state.resolved = true
+            guard let continuation = state.continuation else {
+                // Cancelled before the continuation was installed: install resumes with it.
+                state.early = result
+                return (true, nil)
+            }
+            state.continuation = nil
+            return (true, continuation)
+        }
+        continuation?.resume(with: result)
+        return first
     }
 }
 
