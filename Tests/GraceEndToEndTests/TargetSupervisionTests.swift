@@ -109,284 +109,286 @@ enum FreePort {
     }
 }
 
-@Suite("Supervising the example service")
-struct TargetSupervisionTests {
-    /// One healing attempt of a stage in the boot report.
-    private func attempts(_ service: ExampleService, stage: String) throws -> [[String: Any]] {
-        try service.stage(stage)["healing"] as? [[String: Any]] ?? []
-    }
-
-    private func recoveries(_ service: ExampleService, pattern: String) throws -> [[String: Any]] {
-        try service.query("SELECT passed, result FROM verification_events WHERE verification_type = 'target_recovery' AND details LIKE '%\(pattern)%'")
-    }
-
-    @Test("unicode output: detected at the safe-mode start, UTF-8 forced in the env file, recovery verified")
-    func unicodeOutput() throws {
-        // Grace gives its children PYTHONIOENCODING=utf-8; this service pins the legacy console encoding.
-        let service = try ExampleService(fail: "unicode", serviceEnv: "PYTHONIOENCODING=cp1252\n")
-        defer { service.remove() }
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let stage = try service.stage("target_safe_mode_start")
-        #expect(stage["status"] as? String == "passed_after_heal")
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        #expect(healing.contains { $0["playbook_id"] as? String == "fix_unicode_logging" && $0["succeeded"] as? Bool == true })
-        #expect(service.envFile.contains("PYTHONIOENCODING=\"utf-8\""), "\(service.envFile)")
-        let recovered = try recoveries(service, pattern: "unicode_logging_crash")
-        #expect(recovered.count == 1 && recovered.first?["passed"] as? Int == 1, "\(recovered)")
-    }
-
-    @Test("missing secret: detected from the crash, filled from env.defaults, never logged")
-    func missingSecret() throws {
-        let service = try ExampleService(fail: "missing_secret")
-        defer { service.remove() }
-        let secret = "sk-example-\(UUID().uuidString.prefix(12))"
-        try "OPENAI_API_KEY=\(secret)\n".write(to: service.grace.home.appendingPathComponent("env.defaults"), atomically: true, encoding: .utf8)
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(service.envFile.contains(secret))
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        #expect(healing.contains { $0["playbook_id"] as? String == "create_default_env" && $0["succeeded"] as? Bool == true })
-        #expect(try recoveries(service, pattern: "missing_env_secrets").first?["passed"] as? Int == 1)
-        let log = try String(contentsOf: service.grace.home.appendingPathComponent("logs/grace.jsonl"), encoding: .utf8)
-        #expect(log.contains("KeyError: 'OPENAI_API_KEY'"))
-        #expect(!log.contains(secret))
-    }
-
-    @Test("missing required secret: the preflight names it and fills it before the service starts")
-    func requiredSecretPreflight() throws {
-        let service = try ExampleService(fail: "missing_secret", settings: ["GRACE_TARGET_REQUIRED_SECRETS": "OPENAI_API_KEY"])
-        defer { service.remove() }
-        try "OPENAI_API_KEY=sk-preflight-default\n".write(to: service.grace.home.appendingPathComponent("env.defaults"), atomically: true, encoding: .utf8)
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(try service.stage("target_preflight")["status"] as? String == "passed_after_heal")
-        #expect(try service.stage("target_safe_mode_start")["status"] as? String == "passed")
-    }
-
-    @Test("locked database: waited out, WAL enabled, recovery verified")
-    func lockedDatabase() throws {
-        let service = try ExampleService(fail: "locked")
-        defer { service.remove() }
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        #expect(healing.contains { $0["playbook_id"] as? String == "unlock_database" && $0["succeeded"] as? Bool == true }, "\(healing)")
-        let mode = try service.query("PRAGMA journal_mode", database: "agent-service/data/agent.db")
-        #expect(mode.first?["journal_mode"] as? String == "wal")
-        #expect(try recoveries(service, pattern: "database_locked").first?["passed"] as? Int == 1)
-    }
-
-    @Test("missing column while running: migrations applied, service restarted, recovery verified in the timeline and audit log")
-    func missingColumnAtRuntime() async throws {
-        let service = try ExampleService(settings: ["GRACE_MAX_UNATTENDED_TIER": "tier_2"])
-        defer { service.remove() }
-        let grace = try RunningGrace(service.grace)
-        defer { _ = grace.stop() }
-        #expect(await service.isHealthy())
-        let firstPID = try #require(service.servicePID)
-        // Deploy code ahead of its schema: the new migration is there, but not applied yet.
-        try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
-                                         to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
-        try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
-        let verified = try await eventually {
-            try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
+extension EndToEnd {
+    @Suite("Supervising the example service")
+    struct TargetSupervisionTests {
+        /// One healing attempt of a stage in the boot report.
+        private func attempts(_ service: ExampleService, stage: String) throws -> [[String: Any]] {
+            try service.stage(stage)["healing"] as? [[String: Any]] ?? []
         }
-        #expect(verified)
-        #expect(await service.isHealthy())
-        #expect(service.servicePID != firstPID, "the service was restarted after the fix")
-        let columns = try service.query("PRAGMA table_info(verification_events)", database: "agent-service/data/agent.db")
-        #expect(columns.contains { $0["name"] as? String == "passed" })
-        let steps = try service.query("""
-            SELECT s.step_type FROM agent_steps s JOIN agent_runs r ON r.run_id = s.run_id WHERE r.kind = 'target'
-            """)
-        let types = Set(steps.compactMap { $0["step_type"] as? String })
-        #expect(types.isSuperset(of: ["failure_detected", "playbook_execution", "healthy", "verification"]), "\(types)")
-        let audit = try service.query("SELECT action FROM immutable_log WHERE action = 'playbook.execute'")
-        #expect(!audit.isEmpty)
-        let (status, body) = try await grace.get("/health")
-        #expect(status == 200)
-        let health = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
-        let target = try #require(health["target"] as? [String: Any])
-        #expect(target["phase"] as? String == "healthy")
-        let (_, dashboardBody) = try await grace.get("/api/startup/dashboard")
-        let dashboard = try #require(try JSONSerialization.jsonObject(with: dashboardBody) as? [String: Any])
-        let summary = try #require(dashboard["service"] as? [String: Any])
-        #expect(summary["run_id"] as? String == target["run_id"] as? String)
-        #expect(summary["status"] as? String == "active")
-        let text = try service.grace.run(["dashboard", "--url", "http://127.0.0.1:\(grace.port)"])
-        #expect(text.stdout.contains("Supervised service") && text.stdout.contains("running"), "\(text.stdout)")
-    }
 
-    @Test("missing column at the default tier: one approval; approved on the command line, the supervisor applies and verifies it")
-    func missingColumnAfterApproval() async throws {
-        let service = try ExampleService()
-        defer { service.remove() }
-        let grace = try RunningGrace(service.grace)
-        defer { _ = grace.stop() }
-        try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
-                                         to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
-        try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
-        let pendingSQL = "SELECT event_id FROM approval_requests WHERE status = 'pending' AND playbook_id = 'apply_pending_migrations'"
-        #expect(try await eventually { !(try service.query(pendingSQL)).isEmpty })
-        // The service keeps failing twice a second meanwhile; the failure is not asked about again.
-        try await Task.sleep(for: .seconds(2))
-        let pending = try service.query(pendingSQL)
-        #expect(pending.count == 1, "\(pending)")
-        let id = try #require(pending.first?["event_id"] as? String)
-        let approved = try service.grace.run(["approvals", "approve", id, "--by", "e2e"])
-        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
-        #expect(try await eventually {
-            try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
-        })
-        let executed = try service.query("SELECT status FROM approval_requests WHERE event_id = '\(id)'")
-        #expect(executed.first?["status"] as? String == "executed")
-        #expect(await service.isHealthy())
-    }
-
-    @Test("circular import: detected, an approval is pending, Grace serves on with a partial boot")
-    func circularImport() throws {
-        let service = try ExampleService(fail: "circular_import")
-        defer { service.remove() }
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        #expect(healing.contains { $0["playbook_id"] as? String == "fix_circular_imports" && $0["decision"] as? String == "await_approval" })
-        let approvals = try service.grace.run(["approvals", "list"])
-        #expect(approvals.stdout.contains("fix_circular_imports"), "\(approvals.stdout)")
-        #expect(try service.stage("target_bring_up")["status"] as? String == "skipped")
-    }
-
-    @Test("a failed service boot restores its database and env file byte for byte; Grace's own files stay")
-    func serviceRollback() throws {
-        let service = try ExampleService()
-        defer { service.remove() }
-        #expect(try service.grace.run(["boot"]).status == 0)
-        let database = service.folder.appendingPathComponent("data/agent.db")
-        let envFile = service.folder.appendingPathComponent(".env")
-        let before = try Data(contentsOf: database)
-        // A new migration and a broken start: the migration is applied, then the start fails.
-        try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
-                                         to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
-        try "AGENT_FAIL=circular_import\n".write(to: envFile, atomically: true, encoding: .utf8)
-        let envBefore = try Data(contentsOf: envFile)
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 5, "\(result.stdout)\(result.stderr)")
-        #expect(try service.stage("target_migrations")["status"] as? String == "passed")
-        #expect(try Data(contentsOf: database) == before, "the service's database is back to its pre-boot bytes")
-        #expect(try Data(contentsOf: envFile) == envBefore)
-        let columns = try service.query("PRAGMA table_info(verification_events)", database: "agent-service/data/agent.db")
-        #expect(!columns.contains { $0["name"] as? String == "passed" })
-        let report = try service.lastReport()
-        #expect(report["rolled_back"] as? Bool == false, "Grace's own boot did not roll back")
-        #expect(try service.query("SELECT sequence FROM immutable_log WHERE action = 'boot.partial'").count == 1)
-    }
-
-    @Test("missing risk fields: detected, and the medium-risk fix waits for approval at the default tier")
-    func missingRiskFields() throws {
-        let service = try ExampleService(fail: "missing_risk_fields")
-        defer { service.remove() }
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        #expect(healing.contains { $0["pattern_id"] as? String == "playbook_missing_risk_fields" && $0["decision"] as? String == "await_approval" },
-                "\(healing)")
-        let pending = try service.query("SELECT playbook_id FROM approval_requests WHERE status = 'pending'")
-        #expect(pending.contains { $0["playbook_id"] as? String == "apply_pending_migrations" })
-    }
-
-    @Test("un-awaited coroutine: detected, and a developer is asked to fix it")
-    func unawaitedCoroutine() throws {
-        let service = try ExampleService(fail: "unawaited")
-        defer { service.remove() }
-        let result = try service.grace.run(["boot"])
-        #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
-        let healing = try attempts(service, stage: "target_safe_mode_start")
-        let attempt = try #require(healing.first { $0["playbook_id"] as? String == "verify_async_subscriptions" })
-        #expect(attempt["succeeded"] as? Bool == false)
-        #expect((attempt["detail"] as? String)?.contains("human action required") == true)
-    }
-
-    @Test("killing Grace with SIGKILL leaves no service process behind")
-    func noOrphans() async throws {
-        let service = try ExampleService()
-        defer { service.remove() }
-        let grace = try RunningGrace(service.grace)
-        #expect(await service.isHealthy())
-        let pid = try #require(service.servicePID)
-        #expect(kill(pid, 0) == 0)
-        kill(grace.process.processIdentifier, SIGKILL)
-        grace.process.waitUntilExit()
-        #expect(await eventually(15) { kill(pid, 0) != 0 }, "service pid \(pid) outlived Grace")
-    }
-
-    @Test("grace stop stops the service first, and one that ignores SIGTERM is killed after the stop timeout")
-    func cleanShutdown() async throws {
-        var service = try ExampleService()
-        defer { service.remove() }
-        // No health URL: running for the settle time counts as healthy. The shell ignores SIGTERM.
-        service.grace.environment["GRACE_TARGET_HEALTH_URL"] = nil
-        service.grace.environment["GRACE_TARGET_COMMAND"] = "trap '' TERM; echo $$ > data/shell.pid; while true; do sleep 0.2; done"
-        try FileManager.default.createDirectory(at: service.folder.appendingPathComponent("data"), withIntermediateDirectories: true)
-        let grace = try RunningGrace(service.grace)
-        let pidText = try String(contentsOf: service.folder.appendingPathComponent("data/shell.pid"), encoding: .utf8)
-        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(kill(pid, 0) == 0)
-        let stopped = try service.grace.run(["stop"])
-        #expect(stopped.status == 0, "\(stopped.stdout)\(stopped.stderr)")
-        #expect(grace.stop() == 0)
-        #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived a graceful stop")
-        let log = try String(contentsOf: service.grace.home.appendingPathComponent("logs/grace.jsonl"), encoding: .utf8)
-        #expect(log.contains("\"event_type\":\"target_start\""))
-    }
-
-    @Test("SIGTERM during the boot stops it after the current stage: no rollback, no service left, exit 0")
-    func stopDuringBoot() async throws {
-        // A long settle time keeps the boot in its safe-mode start until the stop interrupts it.
-        let service = try ExampleService(settings: ["GRACE_TARGET_SETTLE_SECONDS": "120"])
-        defer { service.remove() }
-        let process = service.grace.makeProcess(["up"])
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The safe-mode start is under way once the service wrote its pid.
-        #expect(await eventually(30) { service.servicePID != nil })
-        let pid = try #require(service.servicePID)
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived the stop")
-        let report = try service.lastReport()
-        #expect(report["boot_status"] as? String == "partial")
-        #expect(report["rolled_back"] as? Bool == false)
-        let stages = try #require(report["stages"] as? [[String: Any]])
-        #expect(stages.last?["status"] as? String == "skipped")
-        #expect(FileManager.default.fileExists(atPath: service.folder.appendingPathComponent("data/agent.db").path),
-                "the service's migrated database was kept")
-    }
-
-    @Test("a service that keeps crashing is restarted with backoff, then given up as a crash loop")
-    func crashLoop() async throws {
-        let service = try ExampleService(settings: [
-            "GRACE_TARGET_MAX_RESTARTS": "2", "GRACE_TARGET_BACKOFF_MS": "50",
-        ])
-        defer { service.remove() }
-        let grace = try RunningGrace(service.grace)
-        defer { _ = grace.stop() }
-        #expect(await service.isHealthy())
-        // From now on every start fails at once.
-        try "circular_import".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
-        let pid = try #require(service.servicePID)
-        kill(pid, SIGKILL)
-        let gaveUp = try await eventually {
-            !(try service.query("SELECT sequence FROM immutable_log WHERE action = 'target.crash_loop'")).isEmpty
+        private func recoveries(_ service: ExampleService, pattern: String) throws -> [[String: Any]] {
+            try service.query("SELECT passed, result FROM verification_events WHERE verification_type = 'target_recovery' AND details LIKE '%\(pattern)%'")
         }
-        #expect(gaveUp)
-        let exits = try service.query("SELECT sequence FROM immutable_log WHERE action = 'target.exit'")
-        #expect(exits.count == 3, "the first crash and two restarts")
-        let (status, body) = try await grace.get("/health")
-        #expect(status == 200)
-        let target = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["target"] as? [String: Any])
-        #expect(target["phase"] as? String == "crash_loop")
+
+        @Test("unicode output: detected at the safe-mode start, UTF-8 forced in the env file, recovery verified")
+        func unicodeOutput() throws {
+            // Grace gives its children PYTHONIOENCODING=utf-8; this service pins the legacy console encoding.
+            let service = try ExampleService(fail: "unicode", serviceEnv: "PYTHONIOENCODING=cp1252\n")
+            defer { service.remove() }
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            let stage = try service.stage("target_safe_mode_start")
+            #expect(stage["status"] as? String == "passed_after_heal")
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            #expect(healing.contains { $0["playbook_id"] as? String == "fix_unicode_logging" && $0["succeeded"] as? Bool == true })
+            #expect(service.envFile.contains("PYTHONIOENCODING=\"utf-8\""), "\(service.envFile)")
+            let recovered = try recoveries(service, pattern: "unicode_logging_crash")
+            #expect(recovered.count == 1 && recovered.first?["passed"] as? Int == 1, "\(recovered)")
+        }
+
+        @Test("missing secret: detected from the crash, filled from env.defaults, never logged")
+        func missingSecret() throws {
+            let service = try ExampleService(fail: "missing_secret")
+            defer { service.remove() }
+            let secret = "sk-example-\(UUID().uuidString.prefix(12))"
+            try "OPENAI_API_KEY=\(secret)\n".write(to: service.grace.home.appendingPathComponent("env.defaults"), atomically: true, encoding: .utf8)
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            #expect(service.envFile.contains(secret))
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            #expect(healing.contains { $0["playbook_id"] as? String == "create_default_env" && $0["succeeded"] as? Bool == true })
+            #expect(try recoveries(service, pattern: "missing_env_secrets").first?["passed"] as? Int == 1)
+            let log = try String(contentsOf: service.grace.home.appendingPathComponent("logs/grace.jsonl"), encoding: .utf8)
+            #expect(log.contains("KeyError: 'OPENAI_API_KEY'"))
+            #expect(!log.contains(secret))
+        }
+
+        @Test("missing required secret: the preflight names it and fills it before the service starts")
+        func requiredSecretPreflight() throws {
+            let service = try ExampleService(fail: "missing_secret", settings: ["GRACE_TARGET_REQUIRED_SECRETS": "OPENAI_API_KEY"])
+            defer { service.remove() }
+            try "OPENAI_API_KEY=sk-preflight-default\n".write(to: service.grace.home.appendingPathComponent("env.defaults"), atomically: true, encoding: .utf8)
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            #expect(try service.stage("target_preflight")["status"] as? String == "passed_after_heal")
+            #expect(try service.stage("target_safe_mode_start")["status"] as? String == "passed")
+        }
+
+        @Test("locked database: waited out, WAL enabled, recovery verified")
+        func lockedDatabase() throws {
+            let service = try ExampleService(fail: "locked")
+            defer { service.remove() }
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            #expect(healing.contains { $0["playbook_id"] as? String == "unlock_database" && $0["succeeded"] as? Bool == true }, "\(healing)")
+            let mode = try service.query("PRAGMA journal_mode", database: "agent-service/data/agent.db")
+            #expect(mode.first?["journal_mode"] as? String == "wal")
+            #expect(try recoveries(service, pattern: "database_locked").first?["passed"] as? Int == 1)
+        }
+
+        @Test("missing column while running: migrations applied, service restarted, recovery verified in the timeline and audit log")
+        func missingColumnAtRuntime() async throws {
+            let service = try ExampleService(settings: ["GRACE_MAX_UNATTENDED_TIER": "tier_2"])
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            defer { _ = grace.stop() }
+            #expect(await service.isHealthy())
+            let firstPID = try #require(service.servicePID)
+            // Deploy code ahead of its schema: the new migration is there, but not applied yet.
+            try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
+                                             to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
+            try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            let verified = try await eventually {
+                try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
+            }
+            #expect(verified)
+            #expect(await service.isHealthy())
+            #expect(service.servicePID != firstPID, "the service was restarted after the fix")
+            let columns = try service.query("PRAGMA table_info(verification_events)", database: "agent-service/data/agent.db")
+            #expect(columns.contains { $0["name"] as? String == "passed" })
+            let steps = try service.query("""
+                SELECT s.step_type FROM agent_steps s JOIN agent_runs r ON r.run_id = s.run_id WHERE r.kind = 'target'
+                """)
+            let types = Set(steps.compactMap { $0["step_type"] as? String })
+            #expect(types.isSuperset(of: ["failure_detected", "playbook_execution", "healthy", "verification"]), "\(types)")
+            let audit = try service.query("SELECT action FROM immutable_log WHERE action = 'playbook.execute'")
+            #expect(!audit.isEmpty)
+            let (status, body) = try await grace.get("/health")
+            #expect(status == 200)
+            let health = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            let target = try #require(health["target"] as? [String: Any])
+            #expect(target["phase"] as? String == "healthy")
+            let (_, dashboardBody) = try await grace.get("/api/startup/dashboard")
+            let dashboard = try #require(try JSONSerialization.jsonObject(with: dashboardBody) as? [String: Any])
+            let summary = try #require(dashboard["service"] as? [String: Any])
+            #expect(summary["run_id"] as? String == target["run_id"] as? String)
+            #expect(summary["status"] as? String == "active")
+            let text = try service.grace.run(["dashboard", "--url", "http://127.0.0.1:\(grace.port)"])
+            #expect(text.stdout.contains("Supervised service") && text.stdout.contains("running"), "\(text.stdout)")
+        }
+
+        @Test("missing column at the default tier: one approval; approved on the command line, the supervisor applies and verifies it")
+        func missingColumnAfterApproval() async throws {
+            let service = try ExampleService()
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            defer { _ = grace.stop() }
+            try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
+                                             to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
+            try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            let pendingSQL = "SELECT event_id FROM approval_requests WHERE status = 'pending' AND playbook_id = 'apply_pending_migrations'"
+            #expect(try await eventually { !(try service.query(pendingSQL)).isEmpty })
+            // The service keeps failing twice a second meanwhile; the failure is not asked about again.
+            try await Task.sleep(for: .seconds(2))
+            let pending = try service.query(pendingSQL)
+            #expect(pending.count == 1, "\(pending)")
+            let id = try #require(pending.first?["event_id"] as? String)
+            let approved = try service.grace.run(["approvals", "approve", id, "--by", "e2e"])
+            #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+            #expect(try await eventually {
+                try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
+            })
+            let executed = try service.query("SELECT status FROM approval_requests WHERE event_id = '\(id)'")
+            #expect(executed.first?["status"] as? String == "executed")
+            #expect(await service.isHealthy())
+        }
+
+        @Test("circular import: detected, an approval is pending, Grace serves on with a partial boot")
+        func circularImport() throws {
+            let service = try ExampleService(fail: "circular_import")
+            defer { service.remove() }
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            #expect(healing.contains { $0["playbook_id"] as? String == "fix_circular_imports" && $0["decision"] as? String == "await_approval" })
+            let approvals = try service.grace.run(["approvals", "list"])
+            #expect(approvals.stdout.contains("fix_circular_imports"), "\(approvals.stdout)")
+            #expect(try service.stage("target_bring_up")["status"] as? String == "skipped")
+        }
+
+        @Test("a failed service boot restores its database and env file byte for byte; Grace's own files stay")
+        func serviceRollback() throws {
+            let service = try ExampleService()
+            defer { service.remove() }
+            #expect(try service.grace.run(["boot"]).status == 0)
+            let database = service.folder.appendingPathComponent("data/agent.db")
+            let envFile = service.folder.appendingPathComponent(".env")
+            let before = try Data(contentsOf: database)
+            // A new migration and a broken start: the migration is applied, then the start fails.
+            try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
+                                             to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
+            try "AGENT_FAIL=circular_import\n".write(to: envFile, atomically: true, encoding: .utf8)
+            let envBefore = try Data(contentsOf: envFile)
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 5, "\(result.stdout)\(result.stderr)")
+            #expect(try service.stage("target_migrations")["status"] as? String == "passed")
+            #expect(try Data(contentsOf: database) == before, "the service's database is back to its pre-boot bytes")
+            #expect(try Data(contentsOf: envFile) == envBefore)
+            let columns = try service.query("PRAGMA table_info(verification_events)", database: "agent-service/data/agent.db")
+            #expect(!columns.contains { $0["name"] as? String == "passed" })
+            let report = try service.lastReport()
+            #expect(report["rolled_back"] as? Bool == false, "Grace's own boot did not roll back")
+            #expect(try service.query("SELECT sequence FROM immutable_log WHERE action = 'boot.partial'").count == 1)
+        }
+
+        @Test("missing risk fields: detected, and the medium-risk fix waits for approval at the default tier")
+        func missingRiskFields() throws {
+            let service = try ExampleService(fail: "missing_risk_fields")
+            defer { service.remove() }
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            #expect(healing.contains { $0["pattern_id"] as? String == "playbook_missing_risk_fields" && $0["decision"] as? String == "await_approval" },
+                    "\(healing)")
+            let pending = try service.query("SELECT playbook_id FROM approval_requests WHERE status = 'pending'")
+            #expect(pending.contains { $0["playbook_id"] as? String == "apply_pending_migrations" })
+        }
+
+        @Test("un-awaited coroutine: detected, and a developer is asked to fix it")
+        func unawaitedCoroutine() throws {
+            let service = try ExampleService(fail: "unawaited")
+            defer { service.remove() }
+            let result = try service.grace.run(["boot"])
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let healing = try attempts(service, stage: "target_safe_mode_start")
+            let attempt = try #require(healing.first { $0["playbook_id"] as? String == "verify_async_subscriptions" })
+            #expect(attempt["succeeded"] as? Bool == false)
+            #expect((attempt["detail"] as? String)?.contains("human action required") == true)
+        }
+
+        @Test("killing Grace with SIGKILL leaves no service process behind")
+        func noOrphans() async throws {
+            let service = try ExampleService()
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            #expect(await service.isHealthy())
+            let pid = try #require(service.servicePID)
+            #expect(kill(pid, 0) == 0)
+            kill(grace.process.processIdentifier, SIGKILL)
+            grace.process.waitUntilExit()
+            #expect(await eventually(15) { kill(pid, 0) != 0 }, "service pid \(pid) outlived Grace")
+        }
+
+        @Test("grace stop stops the service first, and one that ignores SIGTERM is killed after the stop timeout")
+        func cleanShutdown() async throws {
+            var service = try ExampleService()
+            defer { service.remove() }
+            // No health URL: running for the settle time counts as healthy. The shell ignores SIGTERM.
+            service.grace.environment["GRACE_TARGET_HEALTH_URL"] = nil
+            service.grace.environment["GRACE_TARGET_COMMAND"] = "trap '' TERM; echo $$ > data/shell.pid; while true; do sleep 0.2; done"
+            try FileManager.default.createDirectory(at: service.folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+            let grace = try RunningGrace(service.grace)
+            let pidText = try String(contentsOf: service.folder.appendingPathComponent("data/shell.pid"), encoding: .utf8)
+            let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, 0) == 0)
+            let stopped = try service.grace.run(["stop"])
+            #expect(stopped.status == 0, "\(stopped.stdout)\(stopped.stderr)")
+            #expect(grace.stop() == 0)
+            #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived a graceful stop")
+            let log = try String(contentsOf: service.grace.home.appendingPathComponent("logs/grace.jsonl"), encoding: .utf8)
+            #expect(log.contains("\"event_type\":\"target_start\""))
+        }
+
+        @Test("SIGTERM during the boot stops it after the current stage: no rollback, no service left, exit 0")
+        func stopDuringBoot() async throws {
+            // A long settle time keeps the boot in its safe-mode start until the stop interrupts it.
+            let service = try ExampleService(settings: ["GRACE_TARGET_SETTLE_SECONDS": "120"])
+            defer { service.remove() }
+            let process = service.grace.makeProcess(["up"])
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The safe-mode start is under way once the service wrote its pid.
+            #expect(await eventually(30) { service.servicePID != nil })
+            let pid = try #require(service.servicePID)
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(await eventually(15) { kill(pid, 0) != 0 }, "the service (pid \(pid)) outlived the stop")
+            let report = try service.lastReport()
+            #expect(report["boot_status"] as? String == "partial")
+            #expect(report["rolled_back"] as? Bool == false)
+            let stages = try #require(report["stages"] as? [[String: Any]])
+            #expect(stages.last?["status"] as? String == "skipped")
+            #expect(FileManager.default.fileExists(atPath: service.folder.appendingPathComponent("data/agent.db").path),
+                    "the service's migrated database was kept")
+        }
+
+        @Test("a service that keeps crashing is restarted with backoff, then given up as a crash loop")
+        func crashLoop() async throws {
+            let service = try ExampleService(settings: [
+                "GRACE_TARGET_MAX_RESTARTS": "2", "GRACE_TARGET_BACKOFF_MS": "50",
+            ])
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            defer { _ = grace.stop() }
+            #expect(await service.isHealthy())
+            // From now on every start fails at once.
+            try "circular_import".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            let pid = try #require(service.servicePID)
+            kill(pid, SIGKILL)
+            let gaveUp = try await eventually {
+                !(try service.query("SELECT sequence FROM immutable_log WHERE action = 'target.crash_loop'")).isEmpty
+            }
+            #expect(gaveUp)
+            let exits = try service.query("SELECT sequence FROM immutable_log WHERE action = 'target.exit'")
+            #expect(exits.count == 3, "the first crash and two restarts")
+            let (status, body) = try await grace.get("/health")
+            #expect(status == 200)
+            let target = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["target"] as? [String: Any])
+            #expect(target["phase"] as? String == "crash_loop")
+        }
     }
 }

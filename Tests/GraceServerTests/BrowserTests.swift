@@ -22,16 +22,27 @@ struct BrowserTests {
             process.executableURL = URL(fileURLWithPath: chromium)
             process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)",
                                  "--virtual-time-budget=5000", "--dump-dom", server.base + "/"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let dom = try await Self.output(of: process)
             #expect(dom.contains(runID), "the run list shows the run")
             #expect(dom.contains("draft the browser plan"), "the selected run's timeline shows its step")
             #expect(dom.contains("fix_circular_imports"), "the pending approval is listed")
             #expect(dom.contains("boot unknown"), "the boot pill shows the dashboard's boot status")
+        }
+    }
+
+    /// Runs `process` to its end and returns its standard output, waiting on a thread of its own:
+    /// a wait on one of Swift's cooperative threads (two here) starves the tests running beside it.
+    static func output(of process: Process) async throws -> String {
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: text)
+            }
         }
     }
 }
