@@ -179,6 +179,51 @@ extension EndToEnd {
             try await Self.pgServer("stop", folder: folder)
         }
 
+        @Test func anOutageIsReportedAndAChangeThatCannotBeStoredIs503() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grace-pg-outage-\(UUID().uuidString)").path
+            let database = try await Self.pgServer("start", folder: folder)
+            do {
+                try await reportAnOutage(database: database, folder: folder)
+            } catch {
+                _ = try? await Self.pgServer("stop", folder: folder)
+                throw error
+            }
+            try await Self.pgServer("stop", folder: folder)
+        }
+
+        private func reportAnOutage(database: String, folder: String) async throws {
+            let binary = try Self.node("node-a", database: database)
+            defer { binary.remove() }
+            let node = try RunningGrace(binary)
+            defer { _ = node.stop() }
+            let (_, run) = try await Self.request("POST", node, "/api/agent/runs?trigger=manual&subsystem=outage")
+            let runID = try #require(run["run_id"] as? String)
+
+            try await Self.pgServer("halt", folder: folder)
+            // While PostgreSQL is down: /health says so, and a change is refused with 503 (within the
+            // store's deadline), never acknowledged.
+            let (healthStatus, health) = try await Self.request("GET", node, "/health")
+            #expect(healthStatus == 503 && health["status"] as? String != "ok", "\(health)")
+            #expect((health["database"] as? String)?.contains("unavailable") == true, "\(health)")
+            let (stepStatus, refused) = try await Self.request("POST", node, "/api/agent/runs/\(runID)/steps",
+                                                              json: ["step_id": "stp_outage", "step_type": "ingest", "description": "during the outage", "status": "success"])
+            #expect(stepStatus == 503 && (refused["error"] as? [String: Any])?["code"] as? String == "store_unavailable", "\(stepStatus) \(refused)")
+
+            try await Self.pgServer("resume", folder: folder)
+            var healthy = false
+            for _ in 0..<100 where !healthy {
+                healthy = (try? await Self.request("GET", node, "/health").0) == 200
+                if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(healthy)
+            let (afterStatus, _) = try await Self.request("POST", node, "/api/agent/runs/\(runID)/steps",
+                                                          json: ["step_id": "stp_after", "step_type": "ingest", "description": "after", "status": "success"])
+            #expect(afterStatus == 200)
+            let stored = try Self.psql(database, "SELECT string_agg(step_id, ',' ORDER BY step_id) FROM agent_steps WHERE run_id = '\(runID)'")
+            #expect(stored == "stp_after")
+            #expect(node.stop() == 0)
+        }
+
         private func ingestAcrossARestart(database: String, folder: String) async throws {
             let binaryA = try Self.node("node-a", database: database), binaryB = try Self.node("node-b", database: database)
             defer { binaryA.remove(); binaryB.remove() }
