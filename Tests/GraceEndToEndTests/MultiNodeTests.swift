@@ -167,28 +167,25 @@ extension EndToEnd {
         }
 
         @Test func restartingPostgresMidIngestLosesNoAcknowledgedStep() async throws {
-            // A server of its own: restarting the shared one would disturb the tests running beside this one.
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grace-pg-restart-\(UUID().uuidString)").path
-            let database = try await Self.pgServer("start", folder: folder)
-            do {
-                try await ingestAcrossARestart(database: database, folder: folder)
-            } catch {
-                _ = try? await Self.pgServer("stop", folder: folder)
-                throw error
-            }
-            try await Self.pgServer("stop", folder: folder)
+            try await Self.withServerOfItsOwn(ingestAcrossARestart)
         }
 
         @Test func anOutageIsReportedAndAChangeThatCannotBeStoredIs503() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grace-pg-outage-\(UUID().uuidString)").path
-            let database = try await Self.pgServer("start", folder: folder)
+            try await Self.withServerOfItsOwn(reportAnOutage)
+        }
+
+        /// Runs `body` with a PostgreSQL of its own (its URL and state folder), stopped however
+        /// `body` ends: restarting or halting the shared server would disturb the tests beside it.
+        static func withServerOfItsOwn(_ body: (_ database: String, _ folder: String) async throws -> Void) async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grace-pg-\(UUID().uuidString)").path
+            let database = try await pgServer("start", folder: folder)
             do {
-                try await reportAnOutage(database: database, folder: folder)
+                try await body(database, folder)
             } catch {
-                _ = try? await Self.pgServer("stop", folder: folder)
+                _ = try? await pgServer("stop", folder: folder)
                 throw error
             }
-            try await Self.pgServer("stop", folder: folder)
+            try await pgServer("stop", folder: folder)
         }
 
         private func reportAnOutage(database: String, folder: String) async throws {
