@@ -73,6 +73,7 @@ def hold_lock(seconds):
     """Another writer (a backup job, say) that keeps the database locked for a while."""
     connection = sqlite3.connect(DATABASE, isolation_level=None, timeout=5)
     connection.execute("BEGIN EXCLUSIVE")
+    open(os.path.join(HERE, "data", "backup-job.holding"), "w").close()
     time.sleep(seconds)
     connection.execute("COMMIT")
 
@@ -86,7 +87,12 @@ def agent_loop(log, stop):
                 # The nightly backup job starts, once, and holds the database while this loop writes.
                 open(lock_marker, "w").close()
                 subprocess.Popen([sys.executable, __file__, "--hold-lock", os.environ.get("AGENT_LOCK_SECONDS", "3")])
-                time.sleep(0.3)
+                # Until the job holds the lock: on a busy machine it takes a while to start.
+                holding = os.path.join(HERE, "data", "backup-job.holding")
+                for _ in range(200):
+                    if os.path.exists(holding):
+                        break
+                    time.sleep(0.05)
             connection = sqlite3.connect(DATABASE, timeout=0.05)
             with connection:
                 if mode == "missing_column":

@@ -18,20 +18,26 @@ enum TargetStages {
     }
 }
 
+/// A check of the supervised service, run by its ``TargetStage`` with the stage's healer (so the
+/// knowledge base is read and compiled once per stage, not once per check round).
+protocol TargetCheck: Sendable {
+    func run(in context: BootContext, target: TargetSettings, healer: TargetHealer) async throws -> StageResult
+}
+
 /// A stage of the supervised service. It heals its own failures with the ``TargetHealer`` (fixes
 /// go to the service, not to Grace's home), re-running its check after each successful fix, and
 /// verifies the recovery. Not critical for Grace: a failure skips the service's later stages and
 /// rolls back its files, and Grace serves on with a partial boot.
 struct TargetStage: BootStage {
     let name: String
-    let check: any BootCheck
+    let check: any TargetCheck
     let critical = false
     var service: String? { TargetStages.service }
     var healsItself: Bool { true }
     /// Fix rounds per stage: a service can fail in more than one way in a row.
     static let maxRounds = 3
 
-    init(_ name: String, check: any BootCheck) {
+    init(_ name: String, check: any TargetCheck) {
         self.name = name
         self.check = check
     }
@@ -44,7 +50,7 @@ struct TargetStage: BootStage {
         var fixed: [String: (match: SignatureMatch, attempt: HealingAttempt)] = [:]
         var handled = Set<String>()
         for round in 0...Self.maxRounds {
-            let result = try await check.run(in: context)
+            let result = try await check.run(in: context, target: target, healer: healer)
             let text = result.findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
             let matches = result.status == .failed ? healer.matches(in: text) : []
             for (key, (match, attempt)) in fixed {
@@ -84,9 +90,8 @@ struct TargetStage: BootStage {
 }
 
 /// The service's folder and env file are usable and its required secrets are set.
-struct TargetPreflightCheck: BootCheck {
-    func run(in context: BootContext) async throws -> StageResult {
-        guard let target = context.target else { return .passed }
+struct TargetPreflightCheck: TargetCheck {
+    func run(in context: BootContext, target: TargetSettings, healer: TargetHealer) async throws -> StageResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target.workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
             return StageResult(status: .failed, findings: [Finding(
@@ -117,9 +122,9 @@ struct TargetPreflightCheck: BootCheck {
 }
 
 /// Applies the service's pending `.sql` migrations in name order, recording each.
-struct TargetMigrationsCheck: BootCheck {
-    func run(in context: BootContext) async throws -> StageResult {
-        guard let target = context.target, let directory = target.migrationsDirectory else { return .passed }
+struct TargetMigrationsCheck: TargetCheck {
+    func run(in context: BootContext, target: TargetSettings, healer: TargetHealer) async throws -> StageResult {
+        guard let directory = target.migrationsDirectory else { return .passed }
         guard let database = target.databases.first else {
             return StageResult(status: .failed, findings: [Finding(
                 message: "GRACE_TARGET_MIGRATIONS is set but GRACE_TARGET_DATABASES names no database to apply them to",
@@ -145,10 +150,8 @@ struct TargetMigrationsCheck: BootCheck {
 
 /// Starts the service with the safe-mode flag set, requires it healthy (its health URL, or
 /// running) with no known failure in its output, then stops it.
-struct TargetSafeModeCheck: BootCheck {
-    func run(in context: BootContext) async throws -> StageResult {
-        guard let target = context.target else { return .passed }
-        let healer = try TargetHealer(settings: context.settings, target: target, repositories: nil, logger: context.logger, restart: nil)
+struct TargetSafeModeCheck: TargetCheck {
+    func run(in context: BootContext, target: TargetSettings, healer: TargetHealer) async throws -> StageResult {
         let output = TargetOutput(logger: context.logger, healer: healer, runID: context.runID)
         let trial = TargetTrialRun(process: TargetProcess(target: target, guardExecutable: context.guardExecutable), output: output,
                                    probe: TargetHealthProbe(url: target.healthURL), target: target)
@@ -161,9 +164,8 @@ struct TargetSafeModeCheck: BootCheck {
 }
 
 /// Under `grace up`, hands the service to the supervisor and waits until it is healthy.
-struct TargetBringUpCheck: BootCheck {
-    func run(in context: BootContext) async throws -> StageResult {
-        guard context.target != nil else { return .passed }
+struct TargetBringUpCheck: TargetCheck {
+    func run(in context: BootContext, target: TargetSettings, healer: TargetHealer) async throws -> StageResult {
         guard let supervisor = context.targetSupervisor, let store = context.store else {
             return StageResult(status: .passed, findings: [Finding(
                 message: "`grace boot` checks the service in safe mode only; `grace up` keeps it running under supervision")])
