@@ -22,7 +22,9 @@ if [[ -z "$bin" || ! -x "$bin/initdb" ]]; then
 fi
 
 as_owner() {
-    if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /: the postgres user may not be allowed into the caller's folder (a mktemp folder in CI),
+    # and its tools then print "could not change directory" warnings.
+    if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 url() {

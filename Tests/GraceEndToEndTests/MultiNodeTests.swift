@@ -178,7 +178,8 @@ extension EndToEnd {
         /// `body` ends: restarting or halting the shared server would disturb the tests beside it.
         static func withServerOfItsOwn(_ body: (_ database: String, _ folder: String) async throws -> Void) async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grace-pg-\(UUID().uuidString)").path
-            let database = try await pgServer("start", folder: folder)
+            // The URL is the last line printed: the script's tools may warn before it.
+            let database = String(try await pgServer("start", folder: folder).split(separator: "\n").last ?? "")
             do {
                 try await body(database, folder)
             } catch {

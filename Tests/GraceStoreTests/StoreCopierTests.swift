@@ -38,7 +38,7 @@ struct StoreCopierTests {
         try await source.store.shutdown()  // checkpointed: the files hold everything, as after `grace stop`
         let before = try bytes(source.home)
         let database = try await TestStore.freshDatabase()
-        let destination = try await PostgresStore.open(database, nodeID: "laptop")
+        let destination = try await PostgresStore.open(database, nodeID: "laptop", callTimeout: TestStore.callTimeout)
         let copier = StoreCopier(layout: source.home.layout, destination: destination, nodeID: "laptop")
 
         let first = try await copier.run()
@@ -63,7 +63,7 @@ struct StoreCopierTests {
     @Test func aDatabaseHoldingAnotherChainIsRefused() async throws {
         let source = try await seededHome()
         let database = try await TestStore.freshDatabase()
-        let destination = try await PostgresStore.open(database, nodeID: "elsewhere")
+        let destination = try await PostgresStore.open(database, nodeID: "elsewhere", callTimeout: TestStore.callTimeout)
         try await destination.repositories.audit.append(AuditEvent(actor: "x", action: "other", resource: "r", subsystem: "s", result: "ok"))
         await #expect(throws: StoreCopier.CopyError.self) {
             try await StoreCopier(layout: source.home.layout, destination: destination, nodeID: "laptop").run()

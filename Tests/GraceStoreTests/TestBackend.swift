@@ -30,6 +30,11 @@ final class TestStore {
         self.database = database
     }
 
+    /// Longer than the product's deadline: dozens of these tests open stores at once in one busy
+    /// process, and what they check is the store's behaviour, not its deadline (MultiNodeTests
+    /// checks that, on the built binary).
+    static let callTimeout: Duration = .seconds(60)
+
     static func open(_ backend: Backend, nodeID: String? = nil) async throws -> TestStore {
         let home = try TemporaryHome()
         switch backend {
@@ -37,13 +42,13 @@ final class TestStore {
             return TestStore(backend: backend, home: home, store: try SQLiteStore(layout: home.layout, nodeID: nodeID), database: nil)
         case .postgres:
             let database = try await freshDatabase()
-            return TestStore(backend: backend, home: home, store: try await PostgresStore.open(database, nodeID: nodeID), database: database)
+            return TestStore(backend: backend, home: home, store: try await PostgresStore.open(database, nodeID: nodeID, callTimeout: Self.callTimeout), database: database)
         }
     }
 
     /// A second, independent connection to the same data, as a second process or node would have.
     func reopen(nodeID: String? = nil) async throws -> any GraceStoreBackend {
-        if let database { return try await PostgresStore.open(database, nodeID: nodeID) }
+        if let database { return try await PostgresStore.open(database, nodeID: nodeID, callTimeout: Self.callTimeout) }
         return try SQLiteStore(layout: home.layout, nodeID: nodeID)
     }
 

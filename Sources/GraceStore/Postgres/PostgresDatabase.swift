@@ -19,7 +19,7 @@ struct PostgresDatabase: Sendable {
     var backoff: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(200), .milliseconds(400),
                                .milliseconds(800), .milliseconds(1600), .milliseconds(3200)]
     /// How long one call may take, all attempts together, before it fails as unavailable.
-    var callTimeout: Duration = .seconds(8)
+    var callTimeout: Duration = PostgresStore.defaultCallTimeout
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await retrying { watch in

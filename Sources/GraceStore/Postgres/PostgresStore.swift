@@ -28,11 +28,16 @@ public final class PostgresStore: Sendable {
     /// Throws ``StoreError/newerSchema(path:unknownMigrations:)`` without changing anything when
     /// the database was migrated by a newer Grace, and ``StoreError/unavailable(database:reason:)``
     /// when the server cannot be reached.
-    public static func open(_ location: DatabaseURL, nodeID: String?, logger: Logger = Logger(label: "grace.store")) async throws -> PostgresStore {
+    ///
+    /// - Parameter callTimeout: how long one store call may take, retries included, before it
+    ///   fails as unavailable (the API's 503). Migrating at open gets ``migrationTimeout``: nodes
+    ///   starting together wait for each other's migrations.
+    public static func open(_ location: DatabaseURL, nodeID: String?, logger: Logger = Logger(label: "grace.store"),
+                            callTimeout: Duration = PostgresStore.defaultCallTimeout) async throws -> PostgresStore {
         let client = PostgresClient(configuration: configuration(for: location))
         let runner = Task { await client.run() }
-        let store = PostgresStore(database: PostgresDatabase(client: client, location: location, logger: logger), runner: runner,
-                                  nodeID: nodeID)
+        let database = PostgresDatabase(client: client, location: location, logger: logger, callTimeout: callTimeout)
+        let store = PostgresStore(database: database, runner: runner, nodeID: nodeID)
         do {
             try await store.migrate()
         } catch {
@@ -55,7 +60,14 @@ public final class PostgresStore: Sendable {
         return configuration
     }
 
+    /// How long one store call may take by default (see ``open(_:nodeID:logger:callTimeout:)``).
+    public static let defaultCallTimeout: Duration = .seconds(8)
+    /// How long applying the migrations at open may take.
+    static let migrationTimeout: Duration = .seconds(60)
+
     private func migrate() async throws {
+        var database = database
+        database.callTimeout = max(database.callTimeout, Self.migrationTimeout)
         try await database.transaction { session in
             try await session.execute(SQLStatement("SELECT pg_advisory_xact_lock(?)", [.integer(PostgresSchema.migrationLock)]))
             try await session.execute(raw: "CREATE TABLE IF NOT EXISTS grace_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
