@@ -26,7 +26,7 @@ let package = Package(
     ],
     // An enabled trait is also a compilation condition in every target: `#if OTLP`.
     traits: [
-        // Off by default: swift-otel and its HTTP stack about double a clean build (README, "Traces").
+        // Off by default: swift-otel and its HTTP stack add minutes to a clean build (README, "Traces").
         .trait(name: "OTLP", description: "Export every run as an OTLP trace (swift-otel, OTLP/HTTP)"),
     ],
     dependencies: [

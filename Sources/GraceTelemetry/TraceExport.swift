@@ -10,7 +10,7 @@ import OTel
 /// of the process environment (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
 ///
 /// The OTLP exporter (swift-otel) is compiled in only with the package trait `OTLP`
-/// (`swift build --traits OTLP`): it roughly doubles the cost of a clean build.
+/// (`swift build --traits OTLP`): with its HTTP stack it adds minutes to a clean build.
 public enum TraceExport {
     /// Whether this executable was built with the OTLP exporter.
     public static var isBuiltIn: Bool {
@@ -76,6 +76,7 @@ public enum TraceExport {
         configuration.serviceName = "grace"  // OTEL_SERVICE_NAME still wins: it is applied over this
         configuration.resourceAttributes = ["service.instance.id": nodeID, "host.name": nodeID, "service.version": version]
         configuration.diagnosticLogger = .custom(logger)
+        configuration.diagnosticLogLevel = .warning  // its notes on each OTEL_* override are noise; OTEL_LOG_LEVEL still works
         configuration.logs.enabled = false
         configuration.metrics.enabled = false
         configuration.traces.exporter = .otlp

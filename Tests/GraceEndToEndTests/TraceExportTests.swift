@@ -2,6 +2,19 @@ import Foundation
 import Synchronization
 import Testing
 
+/// The OpenTelemetry variables come from the process environment only, in every build.
+@Suite struct TraceExportSettingsTests {
+    @Test func otelVariablesInAnEnvFileAreReportedAsIgnored() throws {
+        let grace = try GraceBinary()
+        defer { grace.remove() }
+        try Data("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n".utf8).write(to: grace.home.appendingPathComponent(".env"))
+        let result = try grace.run(["settings"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("OTEL_EXPORTER_OTLP_ENDPOINT (from ") && result.stderr.contains(".env) is ignored"), "\(result.stderr)")
+        #expect(result.stdout.contains("OTLP traces") && result.stdout.contains("off (set OTEL_EXPORTER_OTLP_ENDPOINT"), "\(result.stdout)")
+    }
+}
+
 #if OTLP
 
 /// A tiny OTLP/HTTP receiver on 127.0.0.1 (a port the kernel picks): it answers every request with
@@ -19,8 +32,8 @@ final class OTLPReceiver: Sendable {
     private let received = Mutex<[Request]>([])
 
     init() throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -28,13 +41,14 @@ final class OTLPReceiver: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, pointer, &length) == 0
+                bind(fd, pointer, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
         guard bound else {
-            close(listener)
+            close(fd)
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
+        listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
@@ -203,7 +217,9 @@ struct ExportedSpan {
         // The boot of this `grace up` is a run too, with a span per stage.
         let boot = try #require(spans.first { $0.name == "grace.run boot" && $0.parentSpanID.isEmpty }, "the boot run was not exported")
         #expect(boot.attributes["grace.run.kind"] == "boot")
-        #expect(spans.contains { $0.parentSpanID == boot.spanID && $0.name == "environment_and_dependencies" })
+        let stages = spans.filter { $0.parentSpanID == boot.spanID }
+        #expect(stages.allSatisfy { $0.name == "boot_stage" })
+        #expect(stages.contains { $0.attributes["grace.step.description"] == "environment_and_dependencies" })
 
         let stop = try grace.run(["stop"])
         #expect(stop.status == 0, "\(stop.stderr)")
