@@ -3,13 +3,18 @@ import Tracing
 
 /// One span as it will be emitted: name, interval in nanoseconds since 1970, attributes and status.
 public struct SpanPlan: Sendable, Equatable {
+    /// `grace.run KIND` for a run, the step type for a step: few distinct names, as tracing UIs expect.
     public var name: String
+    /// Nanoseconds since 1970.
     public var startNanoseconds: UInt64
+    /// Nanoseconds since 1970; never before the start.
     public var endNanoseconds: UInt64
+    /// The `grace.*` ids, statuses and counters.
     public var attributes: SpanAttributes
     /// Nil leaves the span's status unset (a run that was aborted, a step still pending or running).
     public var status: SpanStatus?
 
+    /// A span to emit as it is given.
     public init(name: String, startNanoseconds: UInt64, endNanoseconds: UInt64, attributes: SpanAttributes, status: SpanStatus?) {
         self.name = name
         self.startNanoseconds = startNanoseconds
@@ -43,6 +48,7 @@ public struct RunTrace: Sendable, Equatable {
         public var reason: String
     }
 
+    /// The run's span: the trace's root.
     public var root: SpanPlan
     /// The steps' spans, in timeline order; each is a child of ``root``.
     public var steps: [SpanPlan]
