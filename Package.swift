@@ -5,6 +5,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// What GraceTelemetry and its tests both import: logging, services and the tracing API.
+let telemetryDependencies: [Target.Dependency] = [
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "Tracing", package: "swift-distributed-tracing"),
+]
+
 let package = Package(
     name: "grace",
     platforms: [.macOS(.v15)],
@@ -15,6 +22,12 @@ let package = Package(
         .library(name: "GraceStore", targets: ["GraceStore"]),
         .library(name: "GraceBoot", targets: ["GraceBoot"]),
         .library(name: "GraceServer", targets: ["GraceServer"]),
+        .library(name: "GraceTelemetry", targets: ["GraceTelemetry"]),
+    ],
+    // An enabled trait is also a compilation condition in every target: `#if OTLP`.
+    traits: [
+        // Off by default: swift-otel and its HTTP stack add minutes to a clean build (README, "Traces").
+        .trait(name: "OTLP", description: "Export every run as an OTLP trace (swift-otel, OTLP/HTTP)"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -26,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .target(
@@ -63,12 +78,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "GraceTelemetry",
+            dependencies: ["GraceCore", "GraceStore", .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTLP"]))]
+                + telemetryDependencies,
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "GraceServer",
             dependencies: [
                 "GraceCore",
                 "GraceLog",
                 "GraceStore",
                 "GraceBoot",
+                "GraceTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,6 +105,7 @@ let package = Package(
                 "GraceStore",
                 "GraceBoot",
                 "GraceServer",
+                "GraceTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -93,6 +116,8 @@ let package = Package(
         .testTarget(name: "GraceStoreTests", dependencies: ["GraceStore"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceBootTests", dependencies: ["GraceBoot"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceServerTests", dependencies: ["GraceServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceTelemetryTests", dependencies: ["GraceTelemetry", "GraceStore"] + telemetryDependencies,
+                    swiftSettings: swiftSettings),
         .testTarget(name: "GraceEndToEndTests", dependencies: ["GraceCore", "grace"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Foundation
 import GraceBoot
 import GraceCore
 import GraceLog
+import GraceTelemetry
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -18,11 +19,18 @@ public final class ServerLauncher: ServiceLauncher {
     let version: String
     let logSink: LogFileSink?
     let onListening: @Sendable (Int) -> Void
+    /// Where the `OTEL_*` variables of trace export come from (the process environment).
+    let environment: [String: String]
+    /// About when this process started (the launcher is made before the boot): runs that ended
+    /// since then, the boot run first, are this process's to export as traces.
+    let createdAt = Date()
     private let state = Mutex(State())
 
-    public init(version: String, logSink: LogFileSink?, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(version: String, logSink: LogFileSink?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.version = version
         self.logSink = logSink
+        self.environment = environment
         self.onListening = onListening
     }
 
@@ -67,6 +75,15 @@ public final class ServerLauncher: ServiceLauncher {
         }
         // The supervisor ends on its own when the service's boot fails; Grace serves on.
         if let supervisor = context.targetSupervisor { services.append(.init(service: supervisor, successTerminationBehavior: .ignore)) }
+        // Trace export goes first: a group stops its services last to first, so the exporter's final
+        // poll comes after everything else has ended its runs, and swift-otel's flush after that.
+        // An exporter that fails must not take the server down with it. The 2 s before the launcher
+        // was made cover a wall clock stepped back a little during the boot (NTP).
+        let telemetry = TraceExport.services(environment: environment, nodeID: settings.nodeID, version: version,
+                                             runs: store.repositories.runs, since: createdAt.addingTimeInterval(-2),
+                                             logger: Logger(label: "grace.telemetry"))
+        services.insert(contentsOf: telemetry.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore) },
+                        at: 0)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // Detached: the services outlive the boot and must not log under the boot's run id (a task-local).
         let task = Task.detached {

@@ -20,6 +20,20 @@ import Testing
         #expect(Timestamp.date(from: "not a time") == nil)
         #expect(Timestamp.date(from: "2025-13-09T18:30:00Z") == nil)
     }
+
+    @Test func parsesToExactNanoseconds() {
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "2025-11-09T18:30:00.123456Z") == 1_762_713_000_123_456_000)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "1970-01-01T00:00:00Z") == 0)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "2025-11-09T18:30:00.5+00:00") == 1_762_713_000_500_000_000)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "2025-11-09T18:30:00.1234567891Z") == 1_762_713_000_123_456_789)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "2025-11-09T18:30:00.5e3Z") == nil)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "99999999999999-01-01T00:00:00Z") == nil)
+        #expect(Timestamp.nanosecondsSinceEpoch(from: "yesterday") == nil)
+        #expect(Timestamp.string(nanosecondsSinceEpoch: 1_762_713_000_123_456_789) == "2025-11-09T18:30:00.123456Z")
+        #expect(Timestamp.string(nanosecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000000Z")
+        let stored = "2025-11-09T18:30:00.000001Z"
+        #expect(Timestamp.nanosecondsSinceEpoch(from: stored).map(Timestamp.string(nanosecondsSinceEpoch:)) == stored)
+    }
 }
 
 @Suite struct DomainTests {

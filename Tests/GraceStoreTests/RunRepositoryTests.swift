@@ -22,6 +22,24 @@ import Testing
         #expect(try await runs.steps(runID: run.runID) == [updated])
     }
 
+    @Test(arguments: Backend.available) func endedAfterListsEndedRunsOldestEndFirst(backend: Backend) async throws {
+        let test = try await TestStore.open(backend, nodeID: "node-a")
+        let runs = test.repositories.runs
+        for (name, end) in [("late", "2025-01-01T00:00:03.000000Z"), ("tieB", "2025-01-01T00:00:02.000000Z"),
+                            ("tieA", "2025-01-01T00:00:02.000000Z"), ("early", "2025-01-01T00:00:01.000000Z")] {
+            let run = try await runs.create(AgentRun(runID: "run_\(name)", trigger: .manual, subsystem: "s"))
+            _ = try await runs.complete(runID: run.runID, status: .success, at: end)
+        }
+        _ = try await runs.create(AgentRun(trigger: .manual, subsystem: "s"))  // still active: never listed
+        _ = try await runs.create(AgentRun(trigger: .manual, subsystem: "s", status: .success,
+                                           endedAt: "2025-01-01T00:00:04.000000Z", nodeID: "node-b"))
+        let listed = try await runs.runs(matching: RunQuery(node: "node-a", endedAfter: "2025-01-01T00:00:02.000000Z"))
+        #expect(listed.map(\.runID) == ["run_tieA", "run_tieB", "run_late"])
+        let page = try await runs.runs(matching: RunQuery(node: "node-a", endedAfter: "2025-01-01T00:00:00Z", limit: 2, offset: 1))
+        #expect(page.map(\.runID) == ["run_tieA", "run_tieB"])
+        #expect(try await runs.runs(matching: RunQuery(endedAfter: "2025-01-01T00:00:04.000000Z")).count == 1)
+    }
+
     @Test(arguments: Backend.available) func illegalChangesAreRefused(backend: Backend) async throws {
         let test = try await TestStore.open(backend)
         let runs = test.repositories.runs

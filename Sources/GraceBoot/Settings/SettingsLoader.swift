@@ -48,6 +48,9 @@ public struct SettingsLoader: Sendable {
         }
         let warnings = GraceSettings.unknownGraceKeys(in: values).map { key in
             "unknown setting \(key) (from \(values[key]!.origin)) is ignored; known settings: grace settings"
+        } + values.filter { $0.key.hasPrefix("OTEL_") && $0.value.origin != "environment" }.keys.sorted().map { key in
+            // swift-otel reads the process environment itself, as every OpenTelemetry SDK does.
+            "\(key) (from \(values[key]!.origin)) is ignored: OpenTelemetry variables are read from the process environment only"
         }
         return Loaded(settings: settings, values: values, warnings: warnings)
     }

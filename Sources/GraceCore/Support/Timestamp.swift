@@ -13,6 +13,18 @@ public enum Timestamp {
             seconds += 1
             micros -= 1_000_000
         }
+        return format(seconds: seconds, micros: micros)
+    }
+
+    /// Formats nanoseconds since 1970, truncated to the microsecond in integer arithmetic, so a value
+    /// read with ``nanosecondsSinceEpoch(from:)`` formats back to the same text.
+    public static func string(nanosecondsSinceEpoch nanoseconds: Int64) -> String {
+        let (seconds, remainder) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        let micros = Int(remainder / 1000)
+        return micros < 0 ? format(seconds: Int(seconds) - 1, micros: micros + 1_000_000) : format(seconds: Int(seconds), micros: micros)
+    }
+
+    private static func format(seconds: Int, micros: Int) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
@@ -26,6 +38,30 @@ public enum Timestamp {
 
     /// Parses the stored form back; also accepts no fraction or fewer digits, and a `+00:00` suffix.
     public static func date(from text: String) -> Date? {
+        guard let (seconds, fractionDigits) = parse(text) else { return nil }
+        var fraction = 0.0
+        if !fractionDigits.isEmpty {
+            guard let digits = Double("0." + fractionDigits) else { return nil }
+            fraction = digits
+        }
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// Parses the stored form (as ``date(from:)`` does) to whole nanoseconds since 1970, without
+    /// the rounding of `Date`'s `Double`: trace spans carry exact integer instants.
+    /// Digits past the ninth are dropped; nil for text that is not a timestamp.
+    public static func nanosecondsSinceEpoch(from text: String) -> Int64? {
+        guard let (seconds, fractionDigits) = parse(text), fractionDigits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let nanoDigits = String(fractionDigits.prefix(9)) + String(repeating: "0", count: max(0, 9 - fractionDigits.count))
+        guard let nanos = Int64(nanoDigits) else { return nil }
+        let (whole, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (total, overflowAgain) = whole.addingReportingOverflow(nanos)
+        return overflowAgain ? nil : total
+    }
+
+    /// Whole seconds since 1970 and the digits after the decimal point (empty when there are none).
+    private static func parse(_ text: String) -> (Int, Substring)? {
         var text = Substring(text)
         if text.hasSuffix("Z") { text = text.dropLast() } else if text.hasSuffix("+00:00") { text = text.dropLast(6) }
         let parts = text.split(separator: "T", maxSplits: 1)
@@ -36,15 +72,10 @@ public enum Timestamp {
         guard ymd.count == 3, hms.count == 3,
               let year = Int(ymd[0]), let month = Int(ymd[1]), let day = Int(ymd[2]),
               let hour = Int(hms[0]), let minute = Int(hms[1]), let second = Int(hms[2]),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        var fraction = 0.0
-        if timeAndFraction.count == 2 {
-            guard let digits = Double("0." + timeAndFraction[1]) else { return nil }
-            fraction = digits
-        }
         let days = daysSinceEpoch(year: year, month: month, day: day)
-        return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction)
+        return (days * 86_400 + hour * 3600 + minute * 60 + second, timeAndFraction.count == 2 ? timeAndFraction[1] : "")
     }
 
     /// `YYYYMMDD_HHMMSS`, used in file and folder names (boot records, snapshots).

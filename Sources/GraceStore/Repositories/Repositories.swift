@@ -7,15 +7,19 @@ public struct RunQuery: Sendable, Equatable {
     public var subsystem: String?
     /// Only runs recorded by this node (`GRACE_NODE_ID`).
     public var node: String?
+    /// Only runs that ended at or after this timestamp (the stored text form), oldest end first
+    /// (then by run id) instead of newest start first: a cursor for readers that follow ended runs.
+    public var endedAfter: String?
     public var limit: Int
     public var offset: Int
 
     public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
-                limit: Int = 50, offset: Int = 0) {
+                endedAfter: String? = nil, limit: Int = 50, offset: Int = 0) {
         self.status = status
         self.kind = kind
         self.subsystem = subsystem
         self.node = node
+        self.endedAfter = endedAfter
         self.limit = limit
         self.offset = offset
     }

@@ -43,9 +43,12 @@ enum StoreStatements {
         if let kind = query.kind { clauses.append("kind = ?"); arguments.append(.text(kind)) }
         if let subsystem = query.subsystem { clauses.append("subsystem = ?"); arguments.append(.text(subsystem)) }
         if let node = query.node { clauses.append("node_id = ?"); arguments.append(.text(node)) }
+        if let endedAfter = query.endedAfter { clauses.append("ended_at >= ?"); arguments.append(.text(endedAfter)) }
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        // Timestamps are fixed-width text, so text order is time order on both backends.
+        let order = query.endedAfter == nil ? "started_at DESC, run_id" : "ended_at, run_id"
         arguments += [SQLValue(max(0, query.limit)), SQLValue(max(0, query.offset))]
-        return SQLStatement("SELECT * FROM agent_runs \(filter) ORDER BY started_at DESC, run_id LIMIT ? OFFSET ?", arguments)
+        return SQLStatement("SELECT * FROM agent_runs \(filter) ORDER BY \(order) LIMIT ? OFFSET ?", arguments)
     }
 
     static func completeRun(_ run: AgentRun) -> SQLStatement {

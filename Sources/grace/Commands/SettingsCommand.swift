@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import GraceBoot
 import GraceCore
+import GraceTelemetry
 
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,11 +35,14 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0) (password masked)" } ?? "(not set: SQLite in the home)"),
             ("GRACE_NODE_ID", settings.nodeID),
         ] + targetRows(settings.target)
-        let width = rows.map(\.0.count).max() ?? 0
+        // Trace export follows the OpenTelemetry variables of the process environment, not Grace's settings.
+        let telemetry = ("OTLP traces", TraceExport.summary(environment: ProcessInfo.processInfo.environment))
+        let width = (rows + [telemetry]).map(\.0.count).max() ?? 0
         for (key, value) in rows {
             let origin = loaded.values[key]?.origin ?? "default"
             print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value + "  (" + origin + ")")
         }
+        print(telemetry.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + telemetry.1 + "  (OTEL_* environment)")
     }
 
     private func targetRows(_ target: TargetSettings?) -> [(String, String)] {
