@@ -2,16 +2,18 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The OpenTelemetry variables come from the process environment only, in every build.
-@Suite struct TraceExportSettingsTests {
-    @Test func otelVariablesInAnEnvFileAreReportedAsIgnored() throws {
-        let grace = try GraceBinary()
-        defer { grace.remove() }
-        try Data("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n".utf8).write(to: grace.home.appendingPathComponent(".env"))
-        let result = try grace.run(["settings"])
-        #expect(result.status == 0)
-        #expect(result.stderr.contains("OTEL_EXPORTER_OTLP_ENDPOINT (from ") && result.stderr.contains(".env) is ignored"), "\(result.stderr)")
-        #expect(result.stdout.contains("OTLP traces") && result.stdout.contains("off (set OTEL_EXPORTER_OTLP_ENDPOINT"), "\(result.stdout)")
+extension EndToEnd {
+    /// The OpenTelemetry variables come from the process environment only, in every build.
+    @Suite struct TraceExportSettingsTests {
+        @Test func otelVariablesInAnEnvFileAreReportedAsIgnored() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            try Data("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n".utf8).write(to: grace.home.appendingPathComponent(".env"))
+            let result = try grace.run(["settings"])
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("OTEL_EXPORTER_OTLP_ENDPOINT (from ") && result.stderr.contains(".env) is ignored"), "\(result.stderr)")
+            #expect(result.stdout.contains("OTLP traces") && result.stdout.contains("off (set OTEL_EXPORTER_OTLP_ENDPOINT"), "\(result.stdout)")
+        }
     }
 }
 
@@ -164,98 +166,102 @@ struct ExportedSpan {
     }
 }
 
-/// `grace up` built with `--traits OTLP` exports each run, the boot first, to a real OTLP/HTTP endpoint.
-@Suite(.serialized) struct TraceExportTests {
-    /// OTLP's status codes: unset 0, ok 1, error 2.
-    static let ok = 1, error = 2
+extension EndToEnd {
+    /// `grace up` built with `--traits OTLP` exports each run, the boot first, to a real OTLP/HTTP endpoint.
+    @Suite(.serialized) struct TraceExportTests {
+        /// OTLP's status codes: unset 0, ok 1, error 2.
+        static let ok = 1, error = 2
 
-    /// Waits, at most `limit` seconds, until `condition` holds; whether it did.
-    static func eventually(within limit: TimeInterval = 60, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(limit)
-        while Date() < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
+        /// Waits, at most `limit` seconds, until `condition` holds; whether it did.
+        static func eventually(within limit: TimeInterval = 60, _ condition: () -> Bool) async throws -> Bool {
+            let deadline = Date().addingTimeInterval(limit)
+            while Date() < deadline {
+                if condition() { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return condition()
         }
-        return condition()
-    }
 
-    @Test func upExportsTheBootAndEachRunAsATraceOverOTLPHTTP() async throws {
-        let receiver = try OTLPReceiver()
-        defer { receiver.stop() }
-        let grace = try GraceBinary()
-        defer { grace.remove() }
-        let server = try RunningGrace(grace, extraEnvironment: [
-            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(receiver.port)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
-        ])
-        let client = LoopbackClient(port: server.port)
-        let run = try await client.createRun(subsystem: "otlp")
-        for (index, status) in ["success", "failed"].enumerated() {
-            let reply = try await client.send("POST", "/api/agent/runs/\(run)/steps", json: [
-                "step_id": "step_otlp_\(index)", "step_type": index == 0 ? "plan_creation" : "verification",
-                "description": "step \(index)", "status": status, "duration_ms": 12.5])
-            #expect(reply.status == 200, "\(reply.text)")
+        @Test func upExportsTheBootAndEachRunAsATraceOverOTLPHTTP() async throws {
+            let receiver = try OTLPReceiver()
+            defer { receiver.stop() }
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let server = try RunningGrace(grace, extraEnvironment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(receiver.port)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+            ])
+            let client = LoopbackClient(port: server.port)
+            let run = try await client.createRun(subsystem: "otlp")
+            for (index, status) in ["success", "failed"].enumerated() {
+                let reply = try await client.send("POST", "/api/agent/runs/\(run)/steps", json: [
+                    "step_id": "step_otlp_\(index)", "step_type": index == 0 ? "plan_creation" : "verification",
+                    "description": "step \(index)", "status": status, "duration_ms": 12.5])
+                #expect(reply.status == 200, "\(reply.text)")
+            }
+            #expect(try await client.send("PUT", "/api/agent/runs/\(run)/complete?status=failed").status == 200)
+
+            let arrived = try await Self.eventually {
+                ExportedSpan.all(in: receiver.bodies()).contains { $0.attributes["grace.run_id"] == run && $0.parentSpanID.isEmpty }
+            }
+            #expect(arrived, "no trace of \(run) reached the receiver; grace printed: \(server.printedOutput())")
+            let spans = ExportedSpan.all(in: receiver.bodies())
+            let root = try #require(spans.first { $0.attributes["grace.run_id"] == run && $0.parentSpanID.isEmpty })
+            #expect(root.name == "grace.run agent")
+            #expect(root.statusCode == Self.error)
+            #expect(root.attributes["grace.run.status"] == "failed")
+            #expect(root.attributes["grace.subsystem"] == "otlp")
+            let steps = spans.filter { $0.parentSpanID == root.spanID }.sorted { $0.name < $1.name }
+            #expect(steps.map(\.name) == ["plan_creation", "verification"])
+            #expect(steps.map { $0.attributes["grace.step_id"] } == ["step_otlp_0", "step_otlp_1"])
+            #expect(steps.map { $0.attributes["grace.step.status"] } == ["success", "failed"])
+            #expect(steps.map(\.statusCode) == [Self.ok, Self.error])
+            #expect(steps.allSatisfy { $0.attributes["grace.run_id"] == run })
+
+            // The boot of this `grace up` is a run too, with a span per stage.
+            let boot = try #require(spans.first { $0.name == "grace.run boot" && $0.parentSpanID.isEmpty }, "the boot run was not exported")
+            #expect(boot.attributes["grace.run.kind"] == "boot")
+            let stages = spans.filter { $0.parentSpanID == boot.spanID }
+            #expect(stages.allSatisfy { $0.name == "boot_stage" })
+            #expect(stages.contains { $0.attributes["grace.step.description"] == "environment_and_dependencies" })
+
+            let stop = try grace.run(["stop"])
+            #expect(stop.status == 0, "\(stop.stderr)")
+            #expect(server.stop() == 0)
         }
-        #expect(try await client.send("PUT", "/api/agent/runs/\(run)/complete?status=failed").status == 200)
 
-        let arrived = try await Self.eventually {
-            ExportedSpan.all(in: receiver.bodies()).contains { $0.attributes["grace.run_id"] == run && $0.parentSpanID.isEmpty }
+        @Test func stopIsCleanWhenTheCollectorIsDown() async throws {
+            // A port nobody listens on: the receiver is stopped before Grace starts.
+            let receiver = try OTLPReceiver()
+            receiver.stop()
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let server = try RunningGrace(grace, extraEnvironment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(receiver.port)"])
+            let client = LoopbackClient(port: server.port)
+            let run = try await client.createRun(subsystem: "otlp")
+            #expect(try await client.send("PUT", "/api/agent/runs/\(run)/complete?status=success").status == 200)
+            let stop = try grace.run(["stop"])
+            #expect(stop.status == 0, "\(stop.stderr)")
+            #expect(server.stop() == 0)
         }
-        #expect(arrived, "no trace of \(run) reached the receiver; grace printed: \(server.printedOutput())")
-        let spans = ExportedSpan.all(in: receiver.bodies())
-        let root = try #require(spans.first { $0.attributes["grace.run_id"] == run && $0.parentSpanID.isEmpty })
-        #expect(root.name == "grace.run agent")
-        #expect(root.statusCode == Self.error)
-        #expect(root.attributes["grace.run.status"] == "failed")
-        #expect(root.attributes["grace.subsystem"] == "otlp")
-        let steps = spans.filter { $0.parentSpanID == root.spanID }.sorted { $0.name < $1.name }
-        #expect(steps.map(\.name) == ["plan_creation", "verification"])
-        #expect(steps.map { $0.attributes["grace.step_id"] } == ["step_otlp_0", "step_otlp_1"])
-        #expect(steps.map { $0.attributes["grace.step.status"] } == ["success", "failed"])
-        #expect(steps.map(\.statusCode) == [Self.ok, Self.error])
-        #expect(steps.allSatisfy { $0.attributes["grace.run_id"] == run })
-
-        // The boot of this `grace up` is a run too, with a span per stage.
-        let boot = try #require(spans.first { $0.name == "grace.run boot" && $0.parentSpanID.isEmpty }, "the boot run was not exported")
-        #expect(boot.attributes["grace.run.kind"] == "boot")
-        let stages = spans.filter { $0.parentSpanID == boot.spanID }
-        #expect(stages.allSatisfy { $0.name == "boot_stage" })
-        #expect(stages.contains { $0.attributes["grace.step.description"] == "environment_and_dependencies" })
-
-        let stop = try grace.run(["stop"])
-        #expect(stop.status == 0, "\(stop.stderr)")
-        #expect(server.stop() == 0)
-    }
-
-    @Test func stopIsCleanWhenTheCollectorIsDown() async throws {
-        // A port nobody listens on: the receiver is stopped before Grace starts.
-        let receiver = try OTLPReceiver()
-        receiver.stop()
-        let grace = try GraceBinary()
-        defer { grace.remove() }
-        let server = try RunningGrace(grace, extraEnvironment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(receiver.port)"])
-        let client = LoopbackClient(port: server.port)
-        let run = try await client.createRun(subsystem: "otlp")
-        #expect(try await client.send("PUT", "/api/agent/runs/\(run)/complete?status=success").status == 200)
-        let stop = try grace.run(["stop"])
-        #expect(stop.status == 0, "\(stop.stderr)")
-        #expect(server.stop() == 0)
     }
 }
 #else
-/// Without the `OTLP` trait, asking for export changes nothing but a warning that says how to get it.
-@Suite struct TraceExportWithoutTraitTests {
-    @Test func upWarnsThatTraceExportIsNotBuiltInAndServes() async throws {
-        let grace = try GraceBinary()
-        defer { grace.remove() }
-        let environment = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"]
-        let settings = try grace.run(["settings"], extraEnvironment: environment)
-        #expect(settings.status == 0)
-        #expect(settings.stdout.contains("built without OTLP export (swift build --traits OTLP)"))
-        let server = try RunningGrace(grace, extraEnvironment: environment)
-        let (status, _) = try await server.get("/health")
-        #expect(status == 200)
-        #expect(server.stop() == 0)
-        #expect(server.printedOutput().contains("built without OTLP export; build with `swift build --traits OTLP`"))
+extension EndToEnd {
+    /// Without the `OTLP` trait, asking for export changes nothing but a warning that says how to get it.
+    @Suite struct TraceExportWithoutTraitTests {
+        @Test func upWarnsThatTraceExportIsNotBuiltInAndServes() async throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let environment = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"]
+            let settings = try grace.run(["settings"], extraEnvironment: environment)
+            #expect(settings.status == 0)
+            #expect(settings.stdout.contains("built without OTLP export (swift build --traits OTLP)"))
+            let server = try RunningGrace(grace, extraEnvironment: environment)
+            let (status, _) = try await server.get("/health")
+            #expect(status == 200)
+            #expect(server.stop() == 0)
+            #expect(server.printedOutput().contains("built without OTLP export; build with `swift build --traits OTLP`"))
+        }
     }
 }
 #endif
