@@ -172,6 +172,10 @@ enum PostgresSchema {
             """,
             "CREATE INDEX metrics_snapshots_metric ON metrics_snapshots(metric_id, window_end)",
         ]),
+        // Trace export polls a node's runs that ended since its cursor, every second.
+        Migration(id: "pg_v2_runs_ended", statements: [
+            "CREATE INDEX agent_runs_node_ended ON agent_runs(node_id, ended_at)",
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

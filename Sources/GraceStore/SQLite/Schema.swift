@@ -141,6 +141,10 @@ enum Schema {
                 CREATE INDEX agent_runs_node ON agent_runs(node_id, started_at);
                 """)
         }
+        migrator.registerMigration("v4_runs_ended") { db in
+            // Trace export polls a node's runs that ended since its cursor, every second.
+            try db.execute(sql: "CREATE INDEX agent_runs_node_ended ON agent_runs(node_id, ended_at)")
+        }
         return migrator
     }
 
