@@ -1,3 +1,4 @@
+import Foundation
 import GraceCore
 import Logging
 
@@ -40,6 +41,6 @@ public enum GraceStoreFactory {
         if let url = settings.databaseURL {
             return try await PostgresStore.open(url, nodeID: settings.nodeID, logger: logger)
         }
-        return try SQLiteStore(layout: layout, nodeID: settings.nodeID)
+        return try SQLiteStore(layout: layout, nodeID: settings.nodeID, busyTimeout: TimeInterval(settings.databaseWaitSeconds))
     }
 }

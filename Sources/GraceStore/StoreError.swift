@@ -4,8 +4,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case newerSchema(path: String, unknownMigrations: [String])
     /// The file is not a usable SQLite database (garbage, truncated, corrupt).
     case damaged(path: String, reason: String)
-    /// The file or its folder cannot be opened at all.
+    /// The file or its folder cannot be opened at all (permissions, read-only, I/O): not damage.
     case cannotOpen(path: String, reason: String)
+    /// Another connection holds a lock on the file (busy or locked past the busy timeout): not
+    /// damage, the file is healthy as far as anyone knows. `holders` names the processes that have it
+    /// open, where they can be found.
+    case locked(path: String, reason: String, holders: [String])
     /// A write found no space left: nothing of it was stored, and what was stored before is intact.
     case diskFull(path: String)
     /// A run, step, approval ... that does not exist.
@@ -25,6 +29,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(path) is damaged: \(reason). It was not modified; restore a snapshot (grace snapshot list) or move the file aside."
         case .cannotOpen(let path, let reason):
             "cannot open \(path): \(reason)"
+        case .locked(let path, let reason, let holders):
+            "\(path) is locked by another connection (\(reason))"
+                + (holders.isEmpty ? "" : "; held open by " + holders.joined(separator: ", "))
+                + ". It was not modified; stop the other process or wait, then retry."
         case .diskFull(let path):
             "cannot write \(path): the disk is full; the change was not stored (earlier data is intact). Free space and retry."
         case .notFound(let kind, let id):

@@ -41,10 +41,13 @@ import Testing
         #expect(preflight.healing.first?.playbookID == "restore_database_snapshot")
         #expect(preflight.healing.first?.succeeded == true)
 
-        // The damaged bytes are kept beside, never deleted.
-        let kept = try FileManager.default.contentsOfDirectory(atPath: home.layout.databasesDirectory).filter { $0.contains(".damaged-") }
-        #expect(kept.count == 1)
-        #expect(home.bytes(home.layout.databasesDirectory + "/" + kept[0]) == damaged)
+        // The damaged bytes are kept beside, never deleted, with the -wal and -shm that were beside
+        // them under the same name.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: home.layout.databasesDirectory).filter { $0.hasPrefix("grace.db.damaged-") }
+        let main = kept.filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+        #expect(main.count == 1, "\(kept)")
+        #expect(home.bytes(home.layout.databasesDirectory + "/" + main[0]) == damaged)
+        #expect(kept.allSatisfy { $0.hasPrefix(main[0]) }, "\(kept)")
         let store = try SQLiteStore(layout: home.layout)
         #expect(try await store.health().allSatisfy { $0.isHealthy })
         #expect(try await store.repositories.audit.verify().isIntact)

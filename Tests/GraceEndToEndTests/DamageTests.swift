@@ -53,21 +53,44 @@ extension EndToEnd {
             #expect(report.contains(damage.evidence) && report.contains("would restore \(name) from the newest healthy snapshot"), "\(report)")
             #expect(try Data(contentsOf: damagedURL) == damaged, "a refused boot changed \(name)")
 
-            // Allowed to execute: restored from the newest healthy snapshot, the damaged bytes kept beside.
-            let healed = try RunningGrace(grace, extraEnvironment: ["SELF_HEAL_EXECUTE": "true", "SELF_HEAL_OBSERVE_ONLY": "false"])
+            // Allowed to execute. A file whose rows can still be read (a dropped table leaves the
+            // others readable) holds the second boot's rows, which the snapshot lacks: restoring
+            // would discard them, so the boot stops and names the command that approves it.
+            let execute = ["SELF_HEAL_EXECUTE": "true", "SELF_HEAL_OBSERVE_ONLY": "false"]
+            let attempt = try grace.run(["boot"], extraEnvironment: execute)
+            let asks = attempt.stdout.contains("would discard data newer than the snapshot")
+            #expect(asks == (damage == .droppedTable) || damage == .truncated, "\(attempt.stdout)")
+            var restoredByHand = false
+            if asks {
+                #expect(attempt.status == 1 && attempt.stdout.contains("agent_runs +"), "\(attempt.stdout)")
+                #expect(try Data(contentsOf: damagedURL) == damaged, "an unapproved restore changed \(name)")
+                let command = try #require(attempt.stdout.components(separatedBy: "grace snapshot restore ").dropFirst().first?
+                    .components(separatedBy: "--discard-newer").first, "\(attempt.stdout)")
+                let words = ["snapshot", "restore"] + command.split(separator: " ").map(String.init) + ["--discard-newer"]
+                #expect(words.contains("--only") && words.contains(name), "\(words)")
+                let approved = try grace.run(words)
+                #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+                restoredByHand = true
+            } else {
+                #expect(attempt.status == 0, "\(attempt.stdout)")
+                let last = try JSONSerialization.jsonObject(with: Data(contentsOf: grace.home.appendingPathComponent("logs/last_boot_report.json"))) as? [String: Any]
+                let stages = last?["stages"] as? [[String: Any]] ?? []
+                #expect(stages.first?["status"] as? String == "passed_after_heal", "\(stages.first ?? [:])")
+            }
+
+            let healed = try RunningGrace(grace, extraEnvironment: execute)
             let client = LoopbackClient(port: healed.port)
             let health = try await client.send("GET", "/health")
             #expect(health.status == 200, "\(health.text)")
-            let last = try await client.send("GET", "/api/boot/reports/last").object()
-            let stages = last["stages"] as? [[String: Any]] ?? []
-            #expect(stages.first?["status"] as? String == "passed_after_heal", "\(stages.first ?? [:])")
             let runs = try await client.send("GET", "/api/agent/runs?kind=boot").object()["runs"] as? [[String: Any]] ?? []
             #expect(runs.count >= 3, "the boots recorded before the damage are back: \(runs.count)")
             #expect(healed.stop() == 0)
 
             let folder = damagedURL.deletingLastPathComponent()
-            let kept = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(name + ".damaged-") }
-            #expect(kept.count == 1)
+            let label = restoredByHand ? ".replaced-" : ".damaged-"
+            let kept = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                .filter { $0.hasPrefix(name + label) && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+            #expect(kept.count == 1, "\(kept)")
             if let aside = kept.first { #expect(try Data(contentsOf: folder.appendingPathComponent(aside)) == damaged) }
             let verify = try grace.run(["audit", "verify"])
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

@@ -29,16 +29,43 @@ struct HomeWritableCheck: BootCheck {
 }
 
 /// Both databases readable, `quick_check` clean, schema version known (nothing is opened for writing).
+///
+/// A database that cannot be read for a reason that is not damage (another process holds a lock,
+/// no permission, an I/O error) is waited for with backoff up to `GRACE_DATABASE_WAIT_SECONDS`,
+/// then the stage fails naming the file, the error and its holder: such a file is never "healed".
 struct DatabaseHealthCheck: BootCheck {
     func run(in context: BootContext) async throws -> StageResult {
+        var inspections = DatabaseInspection.inspectAll(context.layout)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(context.settings.databaseWaitSeconds)
+        var delay = Duration.milliseconds(250)
+        var waited = false
+        while inspections.contains(where: { $0.state == .unavailable }) && clock.now < deadline && !context.stopRequested {
+            if !waited {
+                for inspection in inspections where inspection.state == .unavailable {
+                    context.logger.warning("\(inspection.name) is unavailable; waiting up to \(context.settings.databaseWaitSeconds) s", metadata: [
+                        "subsystem": "boot_pipeline", "event_type": "database_wait", "path": "\(inspection.path)",
+                        "error": "\(inspection.detail)"])
+                }
+                waited = true
+            }
+            try await Task.sleep(for: min(delay, deadline - clock.now))
+            delay = min(delay * 2, .seconds(4))
+            inspections = DatabaseInspection.inspectAll(context.layout)
+        }
         var findings: [Finding] = []
-        for inspection in DatabaseInspection.inspectAll(context.layout) {
+        for inspection in inspections {
             switch inspection.state {
             case .ok, .absent, .pendingMigrations:
                 continue
             case .damaged:
                 findings.append(Finding(message: "\(inspection.name) is damaged", evidence: inspection.detail,
                                         code: "database_damaged", resource: inspection.path))
+            case .unavailable:
+                findings.append(Finding(
+                    message: "\(inspection.name) is unavailable (not damaged): \(inspection.detail)",
+                    evidence: inspection.detail + (waited ? " (waited \(context.settings.databaseWaitSeconds) s with backoff)" : ""),
+                    code: "database_unavailable", resource: inspection.path))
             case .newerSchema:
                 findings.append(Finding(message: "\(inspection.name) was written by a newer Grace", evidence: inspection.detail,
                                         code: "schema_newer", resource: inspection.path))

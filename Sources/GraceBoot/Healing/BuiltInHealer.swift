@@ -13,9 +13,22 @@ public struct BuiltInHealer: StageHealer {
         var attempts: [HealingAttempt] = []
         let damaged = findings.filter { $0.code == "database_damaged" }
         if !damaged.isEmpty {
-            attempts.append(await govern(playbookID: "restore_database_snapshot", in: context,
-                                         plan: "restore \(damaged.compactMap(\.resource).map(Self.fileName).joined(separator: ", ")) from the newest healthy snapshot") {
-                try await restoreDamaged(damaged, in: context)
+            let restorer = SnapshotRestorer(snapshots: context.snapshots)
+            let names = damaged.compactMap(\.resource).map(Self.fileName).joined(separator: ", ")
+            // Worked out before governance: a restore that would discard rows still readable in the
+            // damaged file is high risk, and waits for the operator whatever the playbook says.
+            let candidates = Result { try restorer.candidates(for: damaged.compactMap(\.resource)) }
+            // A failure to find a healthy copy is reported when the action runs (or is observed).
+            let planned = try? candidates.get()
+            let discards = planned?.contains { $0.plan.discardsReadableData } ?? false
+            let plan = "restore \(names) from the newest healthy snapshot" + (planned.map { " (" + SnapshotRestorer.describe($0) + ")" } ?? "")
+            let approval = !discards ? "" : " To approve, with Grace stopped: " + (planned ?? []).filter(\.plan.discardsReadableData).map {
+                "grace snapshot restore \($0.plan.snapshotID) --only \($0.name) --discard-newer"
+            }.joined(separator: "; ")
+            attempts.append(await govern(playbookID: "restore_database_snapshot", in: context, plan: plan,
+                                         escalation: discards ? .high : nil, approvalHint: approval) {
+                await context.closeStore()
+                return try restorer.restore(candidates.get())
             })
         }
         if findings.contains(where: { $0.code == "unclean_shutdown" }) {
@@ -37,10 +50,13 @@ public struct BuiltInHealer: StageHealer {
     static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 
     /// Applies governance to one playbook, runs `action` when allowed, and records everything.
-    private func govern(playbookID: String, in context: BootContext, plan: String,
-                        action: () async throws -> String) async -> HealingAttempt {
+    ///
+    /// `escalation` raises the playbook's risk for this one decision (a restore that would discard
+    /// newer data); `approvalHint` tells the operator how to approve it.
+    private func govern(playbookID: String, in context: BootContext, plan: String, escalation: RiskLevel? = nil,
+                        approvalHint: String = "", action: () async throws -> String) async -> HealingAttempt {
         let playbook = context.playbooks.first { $0.id == playbookID } ?? (try? BuiltInPlaybooks.load())?.first { $0.id == playbookID }
-        let risk = playbook?.riskLevel ?? .critical
+        let risk = max(playbook?.riskLevel ?? .critical, escalation ?? .low)
         let tier = playbook?.autonomyTier ?? .tier0
         let decision = GovernancePolicy(settings: context.settings).decide(risk: risk, tier: tier)
         var attempt = HealingAttempt(playbookID: playbookID, decision: decision.rawValue, succeeded: false, detail: plan)
@@ -49,7 +65,7 @@ public struct BuiltInHealer: StageHealer {
             case .observe:
                 attempt.detail = "observe only (SELF_HEAL_OBSERVE_ONLY / SELF_HEAL_EXECUTE): would \(plan)"
             case .awaitApproval:
-                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)"
+                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)." + approvalHint
                 if let store = context.store {
                     _ = try? await store.repositories.approvals.create(ApprovalRequest(
                         requestedBy: "grace", reason: attempt.detail, playbookID: playbookID, runID: context.runID))
@@ -83,9 +99,4 @@ public struct BuiltInHealer: StageHealer {
             result: attempt.decision == "execute" ? (attempt.succeeded ? "succeeded" : "failed") : attempt.decision))
     }
 
-    /// Closes the store and restores the damaged files from the newest healthy snapshot.
-    private func restoreDamaged(_ findings: [Finding], in context: BootContext) async throws -> String {
-        await context.closeStore()
-        return try SnapshotRestorer(layout: context.layout).restoreFromNewestHealthy(findings.compactMap(\.resource))
-    }
 }

@@ -3,36 +3,53 @@ import GraceCore
 import GraceStore
 
 /// Restores damaged database files from the newest snapshot that holds a healthy copy,
-/// keeping the damaged bytes beside the database as evidence.
+/// keeping the damaged bytes (with their `-wal` and `-shm`) beside the database as evidence.
 struct SnapshotRestorer {
-    let layout: GraceHomeLayout
+    let snapshots: SnapshotStore
 
     struct NoHealthyCopy: Error, CustomStringConvertible {
         var name: String
         var description: String { "no snapshot holds a healthy copy of \(name)" }
     }
 
-    /// Restores each of `paths`; the caller must have closed its connections to them.
-    func restoreFromNewestHealthy(_ paths: [String]) throws -> String {
-        let snapshots = SnapshotStore(layout: layout)
-        var restored: [String] = []
-        for path in paths {
+    /// One damaged file and the snapshot it would be restored from.
+    struct Candidate {
+        var name: String
+        var plan: RestorePlan
+    }
+
+    /// The newest snapshot with a healthy copy of each of `paths`, and what restoring it would
+    /// replace. Touches nothing.
+    func candidates(for paths: [String]) throws -> [Candidate] {
+        let manifests = snapshots.list()
+        return try paths.map { path in
             let name = URL(fileURLWithPath: path).lastPathComponent
             // A copy SQLite could open when the snapshot was taken may still be truncated or miss
-            // a table (it was taken of the already damaged file): inspect it as the live file is.
-            guard let source = snapshots.list().first(where: { manifest in
-                manifest.files.contains { $0.name == name && $0.state == .copied }
-                    && DatabaseInspection.inspectCopy(of: name, at: layout.snapshotsDirectory + "/" + manifest.snapshotID + "/" + name).isUsable
-            }) else {
+            // a table (it was taken of the already damaged file): only a healthy copy will do.
+            guard let source = manifests.first(where: { snapshots.holdsHealthyCopy(of: name, in: $0) }) else {
                 throw NoHealthyCopy(name: name)
             }
-            let aside = path + ".damaged-" + Timestamp.compact(from: Date())
-            if FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.moveItem(atPath: path, toPath: aside)
-            }
-            try snapshots.restore(id: source.snapshotID, names: [name])
-            restored.append("\(name) from \(source.snapshotID) (damaged file kept as \(URL(fileURLWithPath: aside).lastPathComponent))")
+            return Candidate(name: name, plan: try snapshots.plan(id: source.snapshotID, names: [name]))
         }
-        return "restored " + restored.joined(separator: "; ")
+    }
+
+    /// "grace.db from pre_boot_… (the damaged file has newer rows: …)".
+    static func describe(_ candidates: [Candidate]) -> String {
+        candidates.map { candidate in
+            "\(candidate.name) from \(candidate.plan.snapshotID)"
+                + (candidate.plan.discardsReadableData ? " (it would discard data newer than the snapshot: \(candidate.plan.newerSummary))" : "")
+        }.joined(separator: "; ")
+    }
+
+    /// Restores every candidate; the caller must have closed its connections to them. Refuses
+    /// (throws, nothing touched for that file) where readable newer data would be discarded and
+    /// `discardNewer` is false.
+    func restore(_ candidates: [Candidate], discardNewer: Bool = false) throws -> String {
+        var restored: [String] = []
+        for candidate in candidates {
+            let result = try snapshots.restore(candidate.plan, asideLabel: "damaged", discardNewer: discardNewer)
+            restored.append(result.summary)
+        }
+        return restored.joined(separator: "; ")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GraceCore
+import GraceStore
 
 /// The knowledge-base file in a Grace home: created from the built-in patterns on first use,
 /// merged (never overwritten) afterwards, and where per-pattern counters are kept.

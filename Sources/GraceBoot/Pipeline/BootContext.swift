@@ -41,6 +41,7 @@ public final class BootContext: Sendable {
         var safeMode = true
         var serverURL: URL?
         var snapshot: SnapshotManifest?
+        var snapshotProblem: String?
         var earlierFindings: [Finding] = []
         var stopRequested = false
     }
@@ -68,13 +69,11 @@ public final class BootContext: Sendable {
 
     /// The target's files that pre-boot snapshots cover: its databases and its env file.
     public var targetFiles: [SnapshotStore.CoveredFile] {
-        guard let target else { return [] }
-        var files = target.databases.enumerated().map { index, path in
-            SnapshotStore.CoveredFile(name: "target-\(index)-" + URL(fileURLWithPath: path).lastPathComponent, path: path, kind: .database)
-        }
-        files.append(SnapshotStore.CoveredFile(name: "target-env", path: target.envFile, kind: .settings))
-        return files
+        target.map(SnapshotStore.CoveredFile.files(of:)) ?? []
     }
+
+    /// The snapshots of this home, covering the supervised service's files too.
+    public var snapshots: SnapshotStore { SnapshotStore(layout: layout, target: target) }
 
     /// The store, once the schema stage has opened it.
     public var store: (any GraceStoreBackend)? { state.withLock { $0.store } }
@@ -127,6 +126,12 @@ public final class BootContext: Sendable {
     public var snapshot: SnapshotManifest? {
         get { state.withLock { $0.snapshot } }
         set { state.withLock { $0.snapshot = newValue } }
+    }
+
+    /// Why the pre-boot snapshot could not be taken, when it could not.
+    public var snapshotProblem: String? {
+        get { state.withLock { $0.snapshotProblem } }
+        set { state.withLock { $0.snapshotProblem = newValue } }
     }
 
     /// Warnings of earlier stages, which the startup-playbooks stage tries to heal.

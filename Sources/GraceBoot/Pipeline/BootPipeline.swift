@@ -78,21 +78,22 @@ public struct BootPipeline: Sendable {
         }
 
         var status = BootStatus.of(outcomes)
-        var rollbackDetail: String?
+        var rollback: (restored: Bool, detail: String)?
         if context.stopRequested {
             // A stage that failed because Grace was stopping (its server went down) is no reason to
             // rewind the data; the boot simply did not finish.
             status = .partial
             context.logger.warning("boot stopped on request", metadata: ["subsystem": "boot_pipeline", "event_type": "boot_stopped"])
         } else if status == .failed {
-            rollbackDetail = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
+            rollback = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
         }
         let duration = (clock.now - bootStart).milliseconds
         let report = BootReport(runID: context.runID, profile: profile, status: status, startedAt: Timestamp.string(from: started),
                                 endedAt: Timestamp.now(), durationMS: duration, stages: outcomes,
-                                snapshotID: context.snapshot?.snapshotID, rolledBack: rollbackDetail != nil,
-                                rollbackDetail: rollbackDetail, uncleanShutdownDetected: context.uncleanShutdown)
-        await recorder.finish(report, in: context, restoredStore: rollbackDetail != nil)
+                                snapshotID: context.snapshot?.snapshotID, snapshotProblem: context.snapshotProblem,
+                                rolledBack: rollback?.restored ?? false, rollbackDetail: rollback?.detail,
+                                uncleanShutdownDetected: context.uncleanShutdown)
+        await recorder.finish(report, in: context, restoredStore: rollback?.restored ?? false)
         logger.log(level: status == .failed ? .error : status == .partial ? .warning : .info, "boot finished",
                    metadata: ["subsystem": "boot_pipeline", "event_type": "boot_complete", "boot_status": "\(status.rawValue)",
                               "duration_ms": "\(duration)"])
@@ -101,17 +102,26 @@ public struct BootPipeline: Sendable {
 
     private func takeSnapshot(in context: BootContext) {
         guard context.settings.autoSnapshotBeforeBoot else { return }
-        let snapshots = SnapshotStore(layout: context.layout, extraFiles: context.targetFiles)
+        let snapshots = context.snapshots
         do {
             let manifest = try snapshots.create(bootID: context.runID, gitSHA: GitInfo.headSHA(), platform: GitInfo.platform)
             context.snapshot = manifest
-            snapshots.prune(keep: context.settings.snapshotKeep)
             context.logger.info("pre-boot snapshot taken", metadata: [
                 "subsystem": "boot_pipeline", "event_type": "snapshot_created", "snapshot_id": "\(manifest.snapshotID)",
                 "files": "\(manifest.files.filter { $0.state != .absent }.count)"])
         } catch {
+            context.snapshotProblem = "\(error)"
             context.logger.error("pre-boot snapshot failed; rollback will not be possible", metadata: [
                 "subsystem": "boot_pipeline", "event_type": "snapshot_failed", "error": "\(error)"])
+        }
+        let pruned = snapshots.prune(keep: context.settings.snapshotKeep)
+        for problem in pruned.problems {
+            context.logger.warning("snapshot retention: \(problem)", metadata: ["subsystem": "boot_pipeline", "event_type": "snapshot_prune_failed"])
+        }
+        if !pruned.keptForHealthyCopy.isEmpty {
+            context.logger.info("kept beyond GRACE_SNAPSHOT_KEEP: the newest healthy copy of a database", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "snapshot_retained",
+                "snapshots": .array(pruned.keptForHealthyCopy.map { .string($0) })])
         }
     }
 
@@ -154,49 +164,54 @@ public struct BootPipeline: Sendable {
     static func code(for error: StoreError) -> String {
         switch error {
         case .damaged: "database_damaged"
+        case .locked, .cannotOpen: "database_unavailable"
         case .newerSchema: "schema_newer"
         default: "store_error"
         }
     }
 
     /// Puts a supervised service's files (its databases and env file) back as they were before the
-    /// boot, after one of its stages failed; Grace's own files are left alone.
+    /// boot, after one of its stages failed; Grace's own files are left alone. What it replaces is
+    /// kept aside (`*.rolled-back-*`).
     private func rollBackService(_ service: String, in context: BootContext, after stage: String) async {
         await context.targetSupervisor?.stop()
         guard let snapshot = context.snapshot else { return }
         let names = Set(context.targetFiles.map(\.name))
         guard !names.isEmpty else { return }
         do {
-            try SnapshotStore(layout: context.layout).restore(id: snapshot.snapshotID, names: names)
+            let result = try context.snapshots.restore(id: snapshot.snapshotID, names: names, asideLabel: "rolled-back", discardNewer: true)
             context.logger.warning("rolled back the \(service) service's files to the pre-boot snapshot", metadata: [
                 "subsystem": "boot_pipeline", "event_type": "rollback", "snapshot_id": "\(snapshot.snapshotID)", "stage": "\(stage)",
-                "files": .array(names.sorted().map { .string($0) })])
+                "files": .array(result.restored.map { .string($0) }), "detail": "\(result.summary)"])
         } catch {
             context.logger.error("rolling back the \(service) service's files failed", metadata: [
                 "subsystem": "boot_pipeline", "event_type": "rollback_failed", "stage": "\(stage)", "error": "\(error)"])
         }
     }
 
-    /// Restores the pre-boot snapshot after a critical failure; returns what happened.
-    private func rollBack(in context: BootContext, after stage: String) async -> String {
+    /// Restores the pre-boot snapshot after a critical failure; returns whether it did, and what
+    /// happened. The files it replaces (the failed boot's writes) are kept aside, never deleted; a
+    /// database another process has open is not replaced at all.
+    private func rollBack(in context: BootContext, after stage: String) async -> (restored: Bool, detail: String) {
         guard let snapshot = context.snapshot else {
             context.logger.error("critical stage failed and no pre-boot snapshot exists; nothing to roll back",
                                  metadata: ["subsystem": "boot_pipeline", "event_type": "rollback_unavailable"])
-            return "no pre-boot snapshot (AUTO_SNAPSHOT_BEFORE_BOOT is off or the snapshot failed); nothing restored"
+            return (false, "critical stage \(stage) failed; no pre-boot snapshot ("
+                + (context.snapshotProblem ?? "AUTO_SNAPSHOT_BEFORE_BOOT is off") + "); nothing restored")
         }
         await context.targetSupervisor?.stop()
         await context.launcher?.stop()
         await context.closeStore()
-        let snapshots = SnapshotStore(layout: context.layout)
         do {
-            try snapshots.restore(id: snapshot.snapshotID)
+            let result = try context.snapshots.restore(id: snapshot.snapshotID, asideLabel: "rolled-back", discardNewer: true)
             context.logger.warning("rolled back to the pre-boot snapshot", metadata: [
-                "subsystem": "boot_pipeline", "event_type": "rollback", "snapshot_id": "\(snapshot.snapshotID)", "stage": "\(stage)"])
-            return "critical stage \(stage) failed; restored snapshot \(snapshot.snapshotID)"
+                "subsystem": "boot_pipeline", "event_type": "rollback", "snapshot_id": "\(snapshot.snapshotID)", "stage": "\(stage)",
+                "detail": "\(result.summary)"])
+            return (true, "critical stage \(stage) failed; " + result.summary)
         } catch {
             context.logger.critical("rollback failed", metadata: ["subsystem": "boot_pipeline", "event_type": "rollback_failed",
                                                                   "error": "\(error)"])
-            return "critical stage \(stage) failed; restoring snapshot \(snapshot.snapshotID) FAILED: \(error)"
+            return (false, "critical stage \(stage) failed; restoring snapshot \(snapshot.snapshotID) FAILED: \(error)")
         }
     }
 }

@@ -105,11 +105,11 @@ enum BootReplayer {
                           "duration_ms": .number(report.durationMS), "stages_failed": .number(Double(report.stagesFailed)),
                           "occurred_at": .string(report.endedAt)],
                 result: report.status.rawValue))
-            if report.rolledBack {
+            if let detail = report.rollbackDetail {
                 try await repositories.audit.append(AuditEvent(
                     actor: "grace", action: "boot.rollback", resource: "snapshot/\(report.snapshotID ?? "none")",
-                    subsystem: "boot_pipeline", payload: ["detail": .string(report.rollbackDetail ?? ""), "occurred_at": .string(report.endedAt)],
-                    result: report.rollbackDetail?.contains("FAILED") == true ? "failed" : "restored"))
+                    subsystem: "boot_pipeline", payload: ["detail": .string(detail), "occurred_at": .string(report.endedAt)],
+                    result: report.rolledBack ? "restored" : "not_restored"))
             }
         } catch {
             context.logger.warning("could not record the boot outcome", metadata: ["subsystem": "boot_pipeline", "error": "\(error)"])

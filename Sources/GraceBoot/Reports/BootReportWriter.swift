@@ -1,5 +1,6 @@
 import Foundation
 import GraceCore
+import GraceStore
 import GraceLog
 import Logging
 

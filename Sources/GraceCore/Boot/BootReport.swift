@@ -116,14 +116,19 @@ public struct BootReport: Sendable, Equatable, Codable {
     public var durationMS: Double
     public var stages: [StageOutcome]
     public var snapshotID: String?
+    /// Why no pre-boot snapshot was taken (a locked or unreadable database): the boot went on,
+    /// and a rollback is not possible.
+    public var snapshotProblem: String?
+    /// Whether the pre-boot snapshot was actually restored.
     public var rolledBack: Bool
+    /// What the rollback did, or why it did not happen, when a critical stage failed.
     public var rollbackDetail: String?
     /// The previous boot did not shut down cleanly.
     public var uncleanShutdownDetected: Bool
 
     public init(runID: String, profile: String, status: BootStatus, startedAt: String, endedAt: String, durationMS: Double,
-                stages: [StageOutcome], snapshotID: String?, rolledBack: Bool, rollbackDetail: String? = nil,
-                uncleanShutdownDetected: Bool = false) {
+                stages: [StageOutcome], snapshotID: String?, snapshotProblem: String? = nil, rolledBack: Bool,
+                rollbackDetail: String? = nil, uncleanShutdownDetected: Bool = false) {
         self.runID = runID
         self.profile = profile
         self.status = status
@@ -132,6 +137,7 @@ public struct BootReport: Sendable, Equatable, Codable {
         self.durationMS = durationMS
         self.stages = stages
         self.snapshotID = snapshotID
+        self.snapshotProblem = snapshotProblem
         self.rolledBack = rolledBack
         self.rollbackDetail = rollbackDetail
         self.uncleanShutdownDetected = uncleanShutdownDetected
@@ -142,7 +148,7 @@ public struct BootReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", profile, status = "boot_status", startedAt = "boot_timestamp", endedAt = "ended_at"
-        case durationMS = "boot_duration_ms", stages, snapshotID = "snapshot_id", rolledBack = "rolled_back"
+        case durationMS = "boot_duration_ms", stages, snapshotID = "snapshot_id", snapshotProblem = "snapshot_problem", rolledBack = "rolled_back"
         case rollbackDetail = "rollback_detail", uncleanShutdownDetected = "unclean_shutdown_detected"
     }
 
@@ -156,10 +162,10 @@ public struct BootReport: Sendable, Equatable, Codable {
             "Status:    \(status.rawValue.uppercased())",
             "Started:   \(startedAt)",
             "Duration:  \(Self.format(durationMS))",
-            "Snapshot:  \(snapshotID ?? "none")",
+            "Snapshot:  \(snapshotID ?? "none" + (snapshotProblem.map { " (\($0); a rollback is not possible)" } ?? ""))",
         ]
         if uncleanShutdownDetected { lines.append("Note:      the previous run did not shut down cleanly") }
-        if rolledBack { lines.append("Rollback:  \(rollbackDetail ?? "restored the pre-boot snapshot")") }
+        if let rollbackDetail { lines.append("Rollback:  \(rollbackDetail)") }
         lines.append("")
         lines.append("Stages (\(stagesPassed) passed, \(stagesFailed) failed):")
         for (index, stage) in stages.enumerated() {

@@ -17,8 +17,12 @@ public struct GraceSettings: Sendable, Equatable {
     public var logMaxBytes: Int
     public var logMaxFiles: Int
     public var autoSnapshotBeforeBoot: Bool
-    /// How many pre-boot snapshots to keep.
+    /// How many pre-boot snapshots to keep (besides the newest healthy copy of each database).
     public var snapshotKeep: Int
+    /// How long Grace waits for a SQLite database another process holds locked: the boot's first
+    /// stage (with backoff) before failing it naming the file and its holder, and every store call
+    /// (SQLite's busy timeout).
+    public var databaseWaitSeconds: Int
     public var selfHealObserveOnly: Bool
     public var selfHealExecute: Bool
     /// Highest autonomy tier a playbook may have to run without an approval.
@@ -81,7 +85,7 @@ extension GraceSettings {
     public static let knownKeys: [String] = [
         "GRACE_HOME", "GRACE_HOST", "GRACE_PORT", "GRACE_API_TOKEN", "GRACE_LOG_LEVEL",
         "GRACE_LOG_MAX_BYTES", "GRACE_LOG_MAX_FILES", "STRUCTURED_LOGGING", "AUTO_SNAPSHOT_BEFORE_BOOT",
-        "GRACE_SNAPSHOT_KEEP", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
+        "GRACE_SNAPSHOT_KEEP", "GRACE_DATABASE_WAIT_SECONDS", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
         "GRACE_DATABASE_URL", "GRACE_NODE_ID",
     ] + TargetSettings.keys
@@ -101,6 +105,8 @@ extension GraceSettings {
         logMaxFiles = reader.integer("GRACE_LOG_MAX_FILES", default: 5, range: 1...1000, allowed: "an integer 1-1000")
         autoSnapshotBeforeBoot = reader.boolean("AUTO_SNAPSHOT_BEFORE_BOOT", default: true)
         snapshotKeep = reader.integer("GRACE_SNAPSHOT_KEEP", default: 5, range: 1...1000, allowed: "an integer 1-1000")
+        databaseWaitSeconds = reader.integer("GRACE_DATABASE_WAIT_SECONDS", default: 30, range: 1...3600,
+                                             allowed: "seconds to wait for a locked database, 1-3600")
         selfHealObserveOnly = reader.boolean("SELF_HEAL_OBSERVE_ONLY", default: true)
         selfHealExecute = reader.boolean("SELF_HEAL_EXECUTE", default: false)
         maxUnattendedTier = reader.parsed("GRACE_MAX_UNATTENDED_TIER", default: .tier1, allowed: "tier_0, tier_1, tier_2 or tier_3", AutonomyTier.init(text:))

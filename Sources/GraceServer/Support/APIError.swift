@@ -55,7 +55,7 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             case .notFound(let kind, let id): return .notFound(kind, id)
             case .conflict(let message): return .conflict(message)
             case .invalid(let message): return .validation(message)
-            case .damaged, .newerSchema, .cannotOpen, .diskFull, .unavailable:
+            case .damaged, .newerSchema, .cannotOpen, .locked, .diskFull, .unavailable:
                 return APIError(status: .serviceUnavailable, code: "store_unavailable", message: error.description)
             }
         case is NIOTooManyBytesError:

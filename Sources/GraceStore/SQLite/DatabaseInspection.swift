@@ -13,8 +13,11 @@ public struct DatabaseInspection: Sendable, Equatable, Codable {
         case pendingMigrations = "pending_migrations"
         /// Written by a newer Grace.
         case newerSchema = "newer_schema"
-        /// Unreadable or failing `quick_check`.
+        /// Evidence of damage: not a SQLite file, corrupt, failing `quick_check`, a known table missing.
         case damaged
+        /// Cannot be read now for a reason that says nothing about its bytes: another process
+        /// holds a lock, no permission, read-only, an I/O error. Never to be restored over.
+        case unavailable
     }
 
     public var name: String
@@ -36,15 +39,35 @@ public struct DatabaseInspection: Sendable, Equatable, Codable {
         inspect(name: name, path: path, migrator: name == "metrics.db" ? Schema.metricsMigrator : Schema.graceMigrator)
     }
 
+    /// Whether a snapshot's copy of the database the home calls `name` is fit to restore: Grace's
+    /// own databases pass the full inspection; a service's database passes `quick_check`.
+    public static func isHealthyCopy(of name: String, at path: String) -> Bool {
+        if name == "grace.db" || name == "metrics.db" { return inspectCopy(of: name, at: path).isUsable }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: inspectionConfiguration())
+            defer { try? queue.close() }
+            return try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check") } == ["ok"]
+        } catch {
+            return false
+        }
+    }
+
+    /// Read-only, so a look never changes the file: a read-only connection reads a WAL left by a
+    /// crash, while a read-write one would checkpoint it into the file (and delete it) on closing.
+    /// A short busy timeout: a locked file is reported (and waited for by the caller, with
+    /// backoff), not waited on for the store's full timeout inside one look.
+    static func inspectionConfiguration() -> Configuration {
+        var configuration = SQLiteDatabase.configuration(readonly: true)
+        configuration.busyMode = .timeout(1)
+        return configuration
+    }
+
     static func inspect(name: String, path: String, migrator: DatabaseMigrator) -> DatabaseInspection {
         guard FileManager.default.fileExists(atPath: path) else {
             return DatabaseInspection(name: name, path: path, state: .absent, detail: "will be created")
         }
         do {
-            // Read-write open (no transaction) so a WAL left by a crash can be read; nothing is written.
-            var configuration = SQLiteDatabase.configuration()
-            configuration.readonly = false
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try DatabaseQueue(path: path, configuration: inspectionConfiguration())
             defer { try? queue.close() }
             return try queue.read { db in
                 let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -71,7 +94,11 @@ public struct DatabaseInspection: Sendable, Equatable, Codable {
                 return DatabaseInspection(name: name, path: path, state: .ok, detail: "quick_check ok, schema \(migrator.migrations.last ?? "-")")
             }
         } catch {
-            return DatabaseInspection(name: name, path: path, state: .damaged, detail: SQLiteDatabase.classify(error, path: path).description)
+            let classified = SQLiteDatabase.classify(error, path: path)
+            if case .damaged(_, let reason) = classified {
+                return DatabaseInspection(name: name, path: path, state: .damaged, detail: reason)
+            }
+            return DatabaseInspection(name: name, path: path, state: .unavailable, detail: classified.description)
         }
     }
 }

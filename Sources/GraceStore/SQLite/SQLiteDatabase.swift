@@ -4,10 +4,11 @@ import GRDB
 /// Opens one SQLite file the way Grace needs it: WAL, a busy timeout, foreign keys, and
 /// migrations applied only when the file is healthy and not from a newer Grace.
 enum SQLiteDatabase {
-    /// How long a writer waits for another process's lock before giving up.
+    /// How long a writer waits for another process's lock before giving up, unless the store is
+    /// opened with another (`GRACE_DATABASE_WAIT_SECONDS`).
     static let busyTimeout: TimeInterval = 30
 
-    static func configuration(readonly: Bool = false) -> Configuration {
+    static func configuration(readonly: Bool = false, busyTimeout: TimeInterval = busyTimeout) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.readonly = readonly
@@ -23,13 +24,13 @@ enum SQLiteDatabase {
     /// An existing file is first checked through a read-only connection: opening a pool writes
     /// to the file (GRDB makes sure the WAL exists), and a damaged or newer database must be
     /// left byte for byte as it was.
-    static func open(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+    static func open(path: String, migrator: DatabaseMigrator, busyTimeout: TimeInterval = busyTimeout) throws -> DatabasePool {
         if FileManager.default.fileExists(atPath: path) {
             try checkUsable(path: path, migrator: migrator)
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration())
+            pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
             try migrator.migrate(pool)
         } catch {
             throw classify(error, path: path)
@@ -58,21 +59,26 @@ enum SQLiteDatabase {
     }
 
     /// Maps SQLite's errors to store errors that say what an operator should know.
+    ///
+    /// Only evidence of damage (not a SQLite file, `SQLITE_CORRUPT`) is ``StoreError/damaged(path:reason:)``:
+    /// busy, locked, read-only, permission and I/O errors say nothing about the bytes, and a
+    /// healthy file must never be "healed" from an older snapshot because someone held a lock.
     static func classify(_ error: any Error, path: String) -> StoreError {
         guard let sqliteError = error as? DatabaseError else {
             return .cannotOpen(path: path, reason: String(describing: error))
         }
+        let reason = sqliteError.message ?? "\(sqliteError.resultCode)"
         switch sqliteError.resultCode {
         case .SQLITE_NOTADB:
             return .damaged(path: path, reason: "not a SQLite database (garbage or overwritten header)")
         case .SQLITE_CORRUPT:
             return .damaged(path: path, reason: "corrupt database (\(sqliteError.message ?? "malformed"))")
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
-            return .cannotOpen(path: path, reason: sqliteError.message ?? "\(sqliteError.resultCode)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .locked(path: path, reason: reason, holders: FileHolders.holders(of: path).map(\.description))
         case .SQLITE_FULL:
             return .diskFull(path: path)
         default:
-            return .damaged(path: path, reason: sqliteError.message ?? "\(sqliteError.resultCode)")
+            return .cannotOpen(path: path, reason: reason)
         }
     }
 }
@@ -83,7 +89,7 @@ extension StoreError {
         if error is StoreError { return error }
         if let databaseError = error as? DatabaseError {
             switch databaseError.resultCode {
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FULL, .SQLITE_IOERR:
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED:
                 return SQLiteDatabase.classify(error, path: path)
             default:
                 return error

@@ -16,16 +16,18 @@ public final class SQLiteStore: Sendable {
     /// Throws ``StoreError/damaged(path:reason:)`` or ``StoreError/newerSchema(path:unknownMigrations:)``
     /// without touching the file when a database cannot be used as it is.
     /// `nodeID` is stamped on the runs, approvals, audit entries and metric snapshots this store records.
-    public init(layout: GraceHomeLayout, nodeID: String? = nil) throws {
+    /// `busyTimeout` is how long a call waits for another process's lock before it fails as
+    /// ``StoreError/locked(path:reason:holders:)``.
+    public init(layout: GraceHomeLayout, nodeID: String? = nil, busyTimeout: TimeInterval = 30) throws {
         self.layout = layout
         do {
             try FileManager.default.createDirectory(atPath: layout.databasesDirectory, withIntermediateDirectories: true)
         } catch {
             throw StoreError.cannotOpen(path: layout.databasesDirectory, reason: error.localizedDescription)
         }
-        grace = SQLiteConnection(pool: try SQLiteDatabase.open(path: layout.graceDatabase, migrator: Schema.graceMigrator),
+        grace = SQLiteConnection(pool: try SQLiteDatabase.open(path: layout.graceDatabase, migrator: Schema.graceMigrator, busyTimeout: busyTimeout),
                                  path: layout.graceDatabase)
-        metrics = SQLiteConnection(pool: try SQLiteDatabase.open(path: layout.metricsDatabase, migrator: Schema.metricsMigrator),
+        metrics = SQLiteConnection(pool: try SQLiteDatabase.open(path: layout.metricsDatabase, migrator: Schema.metricsMigrator, busyTimeout: busyTimeout),
                                    path: layout.metricsDatabase)
         repositories = GraceRepositories(
             runs: SQLiteRunRepository(database: grace, nodeID: nodeID),

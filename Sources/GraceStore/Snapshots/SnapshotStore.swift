@@ -5,11 +5,23 @@ import GraceCore
 
 /// Pre-boot snapshots under `storage/snapshots/`: consistent copies of both databases plus the
 /// settings and knowledge-base files, each with a SHA-256 in `manifest.json`.
+///
+/// Copying is in `SnapshotCopy.swift`, restoring in `SnapshotRestore.swift`, retention in
+/// `SnapshotRetention.swift`.
 public struct SnapshotStore: Sendable {
     public enum SnapshotError: Error, CustomStringConvertible, Sendable {
         case notFound(String)
         case unreadableManifest(String, String)
         case verificationFailed(String, [String])
+        /// The snapshot holds a file this home does not cover now (a service file while no
+        /// service is configured): nothing was restored.
+        case unknownFile(String, String)
+        /// A database to be replaced is open in another process: replacing it would lose what that
+        /// process writes next. Nothing was restored.
+        case heldByAnotherProcess(String, [String])
+        /// Restoring would discard readable data newer than the snapshot; it needs the operator's
+        /// explicit approval. Nothing was restored.
+        case wouldDiscardNewerData(String, RestorePlan)
         case io(String)
 
         public var description: String {
@@ -18,22 +30,51 @@ public struct SnapshotStore: Sendable {
             case .unreadableManifest(let id, let reason): "snapshot \(id) has an unreadable manifest: \(reason)"
             case .verificationFailed(let id, let problems):
                 "snapshot \(id) does not match its manifest: " + problems.joined(separator: "; ") + "; nothing was restored"
+            case .unknownFile(let id, let name):
+                "snapshot \(id) holds \(name), which this home does not cover now (is GRACE_TARGET_COMMAND set as it was?); nothing was restored"
+            case .heldByAnotherProcess(let path, let holders):
+                "\(path) is open in another process (\(holders.joined(separator: ", "))): replacing it would lose what that process writes; nothing was restored. Stop it and retry."
+            case .wouldDiscardNewerData(let id, let plan):
+                "restoring snapshot \(id) would discard data newer than the snapshot (\(plan.newerSummary)); nothing was restored. "
+                    + "The replaced files would be kept aside; to restore anyway: grace snapshot restore \(id)"
+                    + (plan.files.count == 1 ? " --only \(plan.files[0].name)" : "") + " --discard-newer"
             case .io(let message): message
             }
         }
     }
 
-    /// A file outside the home that snapshots also cover (a supervised service's database or env file).
+    /// A file that snapshots cover.
     public struct CoveredFile: Sendable, Equatable {
         /// The file's name inside the snapshot folder; unique within a snapshot.
         public var name: String
+        /// Where the file lives now (absolute).
         public var path: String
         public var kind: SnapshotManifest.File.Kind
+        /// What the manifest records as its path, relative to `base`.
+        public var relativePath: String
+        public var base: SnapshotManifest.File.Base
 
-        public init(name: String, path: String, kind: SnapshotManifest.File.Kind) {
+        public init(name: String, path: String, kind: SnapshotManifest.File.Kind, relativePath: String? = nil,
+                    base: SnapshotManifest.File.Base = .target) {
             self.name = name
             self.path = path
             self.kind = kind
+            self.relativePath = relativePath ?? path
+            self.base = base
+        }
+
+        /// A supervised service's files: its databases and its env file, relative to its folder.
+        public static func files(of target: TargetSettings) -> [CoveredFile] {
+            func relative(_ path: String) -> String {
+                let folder = target.workingDirectory.hasSuffix("/") ? target.workingDirectory : target.workingDirectory + "/"
+                return path.hasPrefix(folder) ? String(path.dropFirst(folder.count)) : path
+            }
+            var files = target.databases.enumerated().map { index, path in
+                CoveredFile(name: "target-\(index)-" + URL(fileURLWithPath: path).lastPathComponent, path: path, kind: .database,
+                            relativePath: relative(path))
+            }
+            files.append(CoveredFile(name: "target-env", path: target.envFile, kind: .settings, relativePath: relative(target.envFile)))
+            return files
         }
     }
 
@@ -45,26 +86,43 @@ public struct SnapshotStore: Sendable {
         self.extraFiles = extraFiles
     }
 
+    /// The store of a home that may supervise a service: its files are covered too.
+    public init(layout: GraceHomeLayout, target: TargetSettings?) {
+        self.init(layout: layout, extraFiles: target.map(CoveredFile.files(of:)) ?? [])
+    }
+
     /// The files a snapshot covers: both databases, the home's `.env`, the knowledge base, and
-    /// the extra files.
-    public var coveredFiles: [(name: String, path: String, kind: SnapshotManifest.File.Kind)] {
-        [("grace.db", layout.graceDatabase, .database), ("metrics.db", layout.metricsDatabase, .database),
-         ("env", layout.envFile, .settings), ("_metadata.json", layout.knowledgeBase, .knowledgeBase)]
-            + extraFiles.map { ($0.name, $0.path, $0.kind) }
+    /// the extra files. Every destination of a restore comes from here, never from a manifest.
+    public var coveredFiles: [CoveredFile] {
+        func home(_ name: String, _ path: String, _ kind: SnapshotManifest.File.Kind) -> CoveredFile {
+            let prefix = layout.root + "/"
+            return CoveredFile(name: name, path: path, kind: kind,
+                               relativePath: path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path, base: .home)
+        }
+        return [home("grace.db", layout.graceDatabase, .database), home("metrics.db", layout.metricsDatabase, .database),
+                home("env", layout.envFile, .settings), home("_metadata.json", layout.knowledgeBase, .knowledgeBase)]
+            + extraFiles
     }
 
     /// Takes a snapshot now. Call it while this process has no connection open on the databases.
+    ///
+    /// On any failure the half-written folder is removed, so no snapshot without a manifest is
+    /// left behind; the error names the file (a locked database names its holder).
     public func create(bootID: String?, reason: String = "pre_boot", gitSHA: String? = nil, platform: String) throws -> SnapshotManifest {
         let directory = try makeDirectory(prefix: reason)
+        var finished = false
+        defer { if !finished { try? FileManager.default.removeItem(atPath: directory) } }
         let id = URL(fileURLWithPath: directory).lastPathComponent
         var files: [SnapshotManifest.File] = []
         for covered in coveredFiles {
             let destination = directory + "/" + covered.name
-            var file = SnapshotManifest.File(name: covered.name, originalPath: covered.path, kind: covered.kind, state: .absent)
+            var file = SnapshotManifest.File(name: covered.name, path: covered.relativePath, base: covered.base, kind: covered.kind, state: .absent)
             if FileManager.default.fileExists(atPath: covered.path) {
                 switch covered.kind {
                 case .database:
-                    (file.state, file.method) = try copyDatabase(from: covered.path, to: destination)
+                    let copy = try copyDatabase(from: covered.path, to: destination)
+                    (file.state, file.method, file.sourceSHA256, file.walSHA256) = (copy.state, copy.method, copy.sourceSHA256, copy.walSHA256)
+                    file.healthy = file.state == .copied && DatabaseInspection.isHealthyCopy(of: covered.name, at: destination)
                 case .settings, .knowledgeBase:
                     try copyFile(from: covered.path, to: destination)
                     (file.state, file.method) = (.copied, "file_copy")
@@ -78,6 +136,7 @@ public struct SnapshotStore: Sendable {
         let manifest = SnapshotManifest(snapshotID: id, bootID: bootID, createdAt: Timestamp.now(), reason: reason, gitSHA: gitSHA,
                                         settingsHash: settingsHash, platform: platform, files: files)
         try write(manifest, to: directory + "/manifest.json")
+        finished = true
         return manifest
     }
 
@@ -98,112 +157,44 @@ public struct SnapshotStore: Sendable {
         }
     }
 
+    /// The path of a file's copy inside snapshot `id`.
+    public func copyPath(id: String, name: String) -> String {
+        layout.snapshotsDirectory + "/" + id + "/" + name
+    }
+
     /// Compares every copied file with its recorded SHA-256; returns the problems found.
     public func verify(id: String) throws -> [String] {
         let manifest = try manifest(id: id)
         var problems: [String] = []
         for file in manifest.files where file.state != .absent {
-            let path = layout.snapshotsDirectory + "/" + id + "/" + file.name
+            let path = copyPath(id: id, name: file.name)
             guard FileManager.default.fileExists(atPath: path) else { problems.append("\(file.name) is missing"); continue }
             if try Self.sha256(ofFile: path) != file.sha256 { problems.append("\(file.name) has a different SHA-256") }
         }
         return problems
     }
 
-    /// Puts every file back exactly as it was when the snapshot was taken (absent files are removed).
-    ///
-    /// The caller must have closed its database connections. The manifest is verified first;
-    /// on a mismatch nothing is touched. `names` limits the restore to some files (healing a
-    /// damaged database restores only that database).
-    public func restore(id: String, names: Set<String>? = nil) throws {
-        let problems = try verify(id: id)
-        guard problems.isEmpty else { throw SnapshotError.verificationFailed(id, problems) }
-        let manifest = try manifest(id: id)
-        for file in manifest.files where names?.contains(file.name) ?? true {
-            let source = layout.snapshotsDirectory + "/" + id + "/" + file.name
-            if file.kind == .database {
-                for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.originalPath + suffix) }
-            }
-            if file.state == .absent {
-                if FileManager.default.fileExists(atPath: file.originalPath) {
-                    try FileManager.default.removeItem(atPath: file.originalPath)
-                }
-                continue
-            }
-            let temporary = file.originalPath + ".restoring"
-            try? FileManager.default.removeItem(atPath: temporary)
-            try copyFile(from: source, to: temporary)
-            guard rename(temporary, file.originalPath) == 0 else {
-                throw SnapshotError.io("cannot move \(temporary) to \(file.originalPath): \(String(cString: strerror(errno)))")
-            }
-        }
-    }
+    // MARK: - Names
 
-    /// Removes all but the newest `keep` snapshots; returns the removed ids.
-    @discardableResult
-    public func prune(keep: Int) -> [String] {
-        let doomed = list().dropFirst(max(keep, 0)).map(\.snapshotID)
-        for id in doomed { try? FileManager.default.removeItem(atPath: layout.snapshotsDirectory + "/" + id) }
-        return doomed
-    }
-
-    // MARK: - Copying
-
-    /// A consistent, byte-exact copy: checkpoint the WAL into the main file, then copy the file
-    /// while holding SQLite's write lock so no writer can change it mid-copy. If the WAL cannot be
-    /// fully checkpointed (a reader holds it), fall back to the backup API, which is consistent
-    /// but not byte-identical. A file SQLite cannot read is kept raw, as evidence, marked damaged.
-    private func copyDatabase(from path: String, to destination: String) throws -> (SnapshotManifest.File.State, String) {
-        do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            defer { try? queue.close() }
-            let method = try queue.writeWithoutTransaction { db -> String in
-                _ = try Row.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
-                let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
-                if journal == "wal" {
-                    let result = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-                    let busy: Int = result?[0] ?? 1
-                    if busy != 0 {
-                        let target = try DatabaseQueue(path: destination)
-                        try queue.backup(to: target)
-                        try target.close()
-                        return "backup_api"
-                    }
-                }
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                defer { try? db.execute(sql: "COMMIT") }
-                try copyFile(from: path, to: destination)
-                return "locked_copy"
-            }
-            return (.copied, method)
-        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
-            try? FileManager.default.removeItem(atPath: destination)
-            try copyFile(from: path, to: destination)
-            return (.damaged, "raw_copy")
-        }
-    }
-
-    private func copyFile(from source: String, to destination: String) throws {
-        guard let data = FileManager.default.contents(atPath: source) else {
-            throw SnapshotError.io("cannot read \(source)")
-        }
-        guard FileManager.default.createFile(atPath: destination, contents: data) else {
-            throw SnapshotError.io("cannot write \(destination) (disk full or no permission?)")
-        }
-    }
-
+    /// A new folder `<prefix>_<time>_<sequence>`. The sequence only grows (it is kept in
+    /// `.sequence` and is never below any existing folder's), so a name is never reused, even
+    /// after pruning removed the folder that had it.
     private func makeDirectory(prefix: String) throws -> String {
-        let base = layout.snapshotsDirectory + "/" + prefix + "_" + Timestamp.compact(from: Date())
-        var candidate = base
-        var counter = 1
-        while FileManager.default.fileExists(atPath: candidate) {
-            counter += 1
-            candidate = base + "_\(counter)"
-        }
+        let sequenceFile = layout.snapshotsDirectory + "/.sequence"
         do {
-            try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: layout.snapshotsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw SnapshotError.io("cannot create \(layout.snapshotsDirectory): \(error.localizedDescription)")
+        }
+        let recorded = FileManager.default.contents(atPath: sequenceFile)
+            .flatMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        let existing = ((try? FileManager.default.contentsOfDirectory(atPath: layout.snapshotsDirectory)) ?? [])
+            .compactMap { $0.split(separator: "_").last.flatMap { Int($0) } }.max() ?? 0
+        let sequence = max(recorded, existing) + 1
+        let candidate = layout.snapshotsDirectory + "/" + prefix + "_" + Timestamp.compact(from: Date()) + "_" + String(format: "%04d", sequence)
+        do {
+            try FileWriting.replace(sequenceFile, with: Data("\(sequence)\n".utf8))
+            try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: false)
         } catch {
             throw SnapshotError.io("cannot create \(candidate): \(error.localizedDescription)")
         }
@@ -218,7 +209,12 @@ public struct SnapshotStore: Sendable {
 
     /// Snapshot ids are folder names: no separators or parent references, whatever a caller passes.
     static func isSafeID(_ id: String) -> Bool {
-        !id.isEmpty && !id.contains("/") && !id.contains("\\") && id != "." && id != ".."
+        !id.isEmpty && !id.contains("/") && !id.contains("\\") && id != "." && id != ".." && !id.hasPrefix(".")
+    }
+
+    /// Whether `path` exists and is not empty (an empty `-wal` holds nothing).
+    static func hasContent(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
     }
 
     /// SHA-256 of a file's bytes as lowercase hex.

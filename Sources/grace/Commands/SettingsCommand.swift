@@ -28,6 +28,7 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_LOG_MAX_FILES", String(settings.logMaxFiles)), ("STRUCTURED_LOGGING", String(settings.structuredLogging)),
             ("AUTO_SNAPSHOT_BEFORE_BOOT", String(settings.autoSnapshotBeforeBoot)),
             ("GRACE_SNAPSHOT_KEEP", String(settings.snapshotKeep)),
+            ("GRACE_DATABASE_WAIT_SECONDS", String(settings.databaseWaitSeconds)),
             ("SELF_HEAL_OBSERVE_ONLY", String(settings.selfHealObserveOnly)), ("SELF_HEAL_EXECUTE", String(settings.selfHealExecute)),
             ("GRACE_MAX_UNATTENDED_TIER", settings.maxUnattendedTier.description), ("GRACE_BOOT_PROFILE", settings.bootProfile.rawValue),
             ("GRACE_REQUIRED_SECRETS", settings.requiredSecrets.joined(separator: ",")),

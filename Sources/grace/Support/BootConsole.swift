@@ -20,7 +20,7 @@ enum BootConsole {
             line += "\n        - " + finding.message
         }
         for attempt in outcome.healing {
-            line += "\n        * \(attempt.playbookID): \(attempt.decision)\(attempt.succeeded ? " (fixed)" : "")"
+            line += "\n        * \(attempt.playbookID): \(attempt.decision)" + (attempt.succeeded ? " (fixed)" : " - " + attempt.detail)
         }
         return line
     }

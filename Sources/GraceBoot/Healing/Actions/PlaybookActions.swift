@@ -135,14 +135,16 @@ struct WaitForWriteLock: PlaybookActionHandler {
     }
 }
 
-/// Restores databases that fail their integrity check from the newest snapshot holding a healthy copy.
+/// Restores databases that show damage from the newest snapshot holding a healthy copy.
 struct RestoreDamagedDatabases: PlaybookActionHandler {
     func perform(_ step: PlaybookStep, for request: HealingRequest) async throws -> String {
         let layout = GraceHomeLayout(root: URL(fileURLWithPath: request.environment.databases.first ?? "")
             .deletingLastPathComponent().deletingLastPathComponent().path)
         let damaged = DatabaseInspection.inspectAll(layout).filter { $0.state == .damaged }
         guard !damaged.isEmpty else { return "no damaged database" }
-        return try SnapshotRestorer(layout: layout).restoreFromNewestHealthy(damaged.map(\.path))
+        // Unattended: a restore that would discard readable newer rows is refused, naming them.
+        let restorer = SnapshotRestorer(snapshots: SnapshotStore(layout: layout))
+        return try restorer.restore(restorer.candidates(for: damaged.map(\.path)))
     }
 }
 
