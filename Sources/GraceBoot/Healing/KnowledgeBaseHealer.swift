@@ -12,8 +12,9 @@ public struct KnowledgeBaseHealer: StageHealer {
         guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return [] }
         guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return [] }
         var attempts: [HealingAttempt] = []
-        var handled = Set<String>()
-        for match in matcher.matches(in: text) where handled.insert(match.failureKey).inserted {
+        // One fix per failure (pattern and target), however many lines or captured values it printed.
+        var handled = Set<FailureKey>()
+        for match in matcher.matches(in: text) where handled.insert(healer.failureKey(match)).inserted {
             attempts.append(await healer.handle(match, runID: context.runID).attempt)
         }
         return attempts
