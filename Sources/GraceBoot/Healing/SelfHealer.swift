@@ -251,6 +251,31 @@ public struct SelfHealer: Sendable {
         return Outcome(attempt: attempt, decision: .execute, verification: verification)
     }
 
+    /// Records the verification that decides an applied fix (the service recovered, the stage
+    /// passed when run again) as a verification event, adds it to the run's counters, logs it,
+    /// and settles the fix with it.
+    @discardableResult
+    public func verifyRecovery(of fix: AppliedFix, verificationType: String, component: String, method: String, runID: String?,
+                               passed: Bool, result: String) async -> VerificationEvent {
+        let event = VerificationEvent(verificationType: verificationType, targetComponent: component, verificationMethod: method,
+                                      result: result, passed: passed, details: ["pattern_id": .string(fix.patternID)], runID: runID,
+                                      playbookID: fix.playbookID)
+        withVerification(event.verificationID) {
+            logger.log(level: passed ? .info : .warning, "\(component) recovery \(passed ? "verified" : "not verified")", metadata: [
+                "subsystem": "\(environment.scope == "target" ? "target" : "self_heal")", "event_type": "verification",
+                "pattern_id": "\(fix.patternID)", "result": "\(result)"])
+        }
+        await store("the recovery verification") { try await repositories?.verifications.record(event) }
+        if let runID {
+            await store("the run's counters") {
+                try await repositories?.runs.recordOutcome(runID: runID, playbooksExecuted: 0, verificationsPassed: passed ? 1 : 0,
+                                                           verificationsFailed: passed ? 0 : 1)
+            }
+        }
+        await settle(fix, passed: passed, result: result, verificationID: event.verificationID)
+        return event
+    }
+
     /// Settles a fix once its recovery is verified (or known to have failed): the playbook run
     /// ends `succeeded` or `failed`, `playbook_stats` and the knowledge base count one attempt
     /// and a success only when `passed`, and the audit log says how the fix ended.

@@ -42,28 +42,11 @@ public struct TargetHealer: Sendable {
 
     /// Records whether the service recovered after a fix: it came up healthy and the failure
     /// did not recur. Stored as a `target_recovery` verification event and logged, and the fix is
-    /// settled with this outcome (``SelfHealer/settle(_:passed:result:verificationID:)``).
+    /// settled with this outcome (``SelfHealer/verifyRecovery(of:verificationType:component:method:runID:passed:result:)``).
     @discardableResult
     public func recordRecovery(of fix: SelfHealer.AppliedFix, runID: String?, passed: Bool, result: String) async -> VerificationEvent {
-        let event = VerificationEvent(verificationType: "target_recovery", targetComponent: "target", verificationMethod: "health_and_recurrence",
-                                      result: result, passed: passed, details: ["pattern_id": .string(fix.patternID)], runID: runID,
-                                      playbookID: fix.playbookID)
-        withVerification(event.verificationID) {
-            healer.logger.log(level: passed ? .info : .warning, "target recovery \(passed ? "verified" : "not verified")", metadata: [
-                "subsystem": "target", "event_type": "verification", "pattern_id": "\(fix.patternID)", "result": "\(result)"])
-        }
-        do {
-            try await healer.repositories?.verifications.record(event)
-            if let runID {
-                try await healer.repositories?.runs.recordOutcome(runID: runID, playbooksExecuted: 0, verificationsPassed: passed ? 1 : 0,
-                                                                  verificationsFailed: passed ? 0 : 1)
-            }
-        } catch {
-            healer.logger.error("could not record the target's recovery verification", metadata: [
-                "subsystem": "target", "event_type": "store_error", "error": "\(error)"])
-        }
-        await healer.settle(fix, passed: passed, result: result, verificationID: event.verificationID)
-        return event
+        await healer.verifyRecovery(of: fix, verificationType: "target_recovery", component: "target", method: "health_and_recurrence",
+                                    runID: runID, passed: passed, result: result)
     }
 }
 
