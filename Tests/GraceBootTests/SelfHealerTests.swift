@@ -48,10 +48,11 @@ final class HealingFixture {
     }
 
     func healer(observeOnly: Bool = false, execute: Bool = true, maxTier: AutonomyTier = .tier2,
-                knowledgeBase: KnowledgeBase? = nil, playbooks: [Playbook]? = nil) throws -> SelfHealer {
+                knowledgeBase: KnowledgeBase? = nil, playbooks: [Playbook]? = nil, breaker: FixBreaker = FixBreaker(),
+                environment: HealingEnvironment? = nil) throws -> SelfHealer {
         SelfHealer(knowledgeBase: try knowledgeBase ?? BuiltInKnowledgeBase.load(), playbooks: try playbooks ?? BuiltInPlaybooks.load(),
-                   policy: GovernancePolicy(observeOnly: observeOnly, executeEnabled: execute, maxUnattendedTier: maxTier),
-                   environment: environment, repositories: store.repositories, knowledgeFile: nil,
+                   policy: GovernancePolicy(observeOnly: observeOnly, executeEnabled: execute, maxUnattendedTier: maxTier, breaker: breaker),
+                   environment: environment ?? self.environment, repositories: store.repositories, knowledgeFile: nil,
                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
@@ -182,5 +183,102 @@ final class HealingFixture {
         let step = PlaybookStep(action: .shell, parameters: ["command": .string("touch \(fixture.root.path)/pwned")])
         await #expect(throws: (any Error).self) { try await ShellCommand().perform(step, for: request) }
         #expect(!FileManager.default.fileExists(atPath: fixture.root.path + "/pwned"))
+    }
+}
+
+/// The circuit breaker and the verified outcome, through the real healer, actions and SQLite store.
+@Suite struct HealingBoundsTests {
+    /// The supervised service's environment, with defaults for four variables it may miss.
+    private func serviceEnvironment(_ fixture: HealingFixture) -> HealingEnvironment {
+        var environment = fixture.environment
+        environment.scope = "target"
+        environment.envDefaults = ["API_KEY_1": "one", "API_KEY_2": "two", "API_KEY_3": "three", "API_KEY_4": "four"]
+        return environment
+    }
+
+    @Test func theBreakerOpensAfterTheBudgetAndAsksOnceForTheFailure() async throws {
+        let fixture = try HealingFixture()
+        let healer = try fixture.healer(breaker: FixBreaker(limit: 2), environment: serviceEnvironment(fixture))
+        // Each line captures another variable: the failure key is still the pattern and the target.
+        var outcomes: [SelfHealer.Outcome] = []
+        for key in ["API_KEY_1", "API_KEY_2", "API_KEY_3", "API_KEY_4"] {
+            outcomes.append(await healer.handle(try fixture.match("KeyError: '\(key)'"), runID: nil))
+        }
+        #expect(outcomes.map(\.decision) == [.execute, .execute, .awaitApproval, .awaitApproval])
+        #expect(outcomes.map(\.breakerOpen) == [false, false, true, true])
+        #expect(outcomes[2].attempt.detail.hasPrefix("circuit breaker open: 2 unattended create_default_env fixes for missing_env_secrets"))
+        let env = try String(contentsOfFile: fixture.envFile, encoding: .utf8)
+        #expect(env.contains("API_KEY_1") && env.contains("API_KEY_2") && !env.contains("API_KEY_3"), "\(env)")
+
+        let approvals = try await fixture.store.repositories.approvals.approvals(status: .pending, limit: 10)
+        #expect(approvals.count == 1, "one approval for the failure, not one per match")
+        #expect(outcomes[2].approvalID == approvals.first?.eventID && outcomes[3].approvalID == approvals.first?.eventID)
+        #expect(approvals.first?.details?["breaker"]?.stringValue?.contains("circuit breaker open") == true)
+        #expect(outcomes[3].attempt.detail.contains("already waiting for approval \(approvals[0].eventID) (missing_env_secrets@target)"))
+
+        let audit = try await fixture.store.repositories.audit.tail(limit: 20).filter { $0.action == "playbook.await_approval" }
+        #expect(audit.count == 2)
+        #expect(audit.allSatisfy { $0.payload.contains("\"breaker\":\"open\"") && $0.payload.contains("circuit breaker open") })
+    }
+
+    @Test func theCountComesFromTheStoreSoItSurvivesARestart() async throws {
+        let fixture = try HealingFixture()
+        let environment = serviceEnvironment(fixture)
+        for key in ["API_KEY_1", "API_KEY_2"] {
+            let first = try fixture.healer(breaker: FixBreaker(limit: 2), environment: environment)
+            #expect(await first.handle(try fixture.match("KeyError: '\(key)'"), runID: nil).decision == .execute)
+        }
+        // A new healer, as after a restart of Grace: nothing in memory, the same store.
+        let restarted = try fixture.healer(breaker: FixBreaker(limit: 2), environment: environment)
+        #expect(try await restarted.breakerState(patternID: "missing_env_secrets", playbookID: "create_default_env").isOpen)
+        #expect(await restarted.handle(try fixture.match("KeyError: 'API_KEY_3'"), runID: nil).decision == .awaitApproval)
+        // A higher budget lets it run again.
+        let generous = try fixture.healer(breaker: FixBreaker(limit: 3), environment: environment)
+        #expect(await generous.handle(try fixture.match("KeyError: 'API_KEY_3'"), runID: nil).decision == .execute)
+    }
+
+    @Test func approvedFixesAreNotCountedAgainstTheBudget() async throws {
+        let fixture = try HealingFixture()
+        let healer = try fixture.healer(breaker: FixBreaker(limit: 1), environment: serviceEnvironment(fixture))
+        #expect(await healer.handle(try fixture.match("KeyError: 'API_KEY_1'"), runID: nil).decision == .execute)
+        let waiting = await healer.handle(try fixture.match("KeyError: 'API_KEY_2'"), runID: nil)
+        let approvalID = try #require(waiting.approvalID)
+        let approvals = fixture.store.repositories.approvals
+        _ = try await approvals.decide(id: approvalID, approve: true, by: "ops", reason: nil)
+        #expect(try await approvals.markExecuted(id: approvalID))
+        let stored = try #require(try await approvals.approval(id: approvalID))
+        let match = try #require(SelfHealer.match(fromApprovalDetails: stored.details))
+        let ran = await healer.handle(match, runID: nil, approvedID: approvalID)
+        #expect(ran.decision == .execute && ran.attempt.succeeded, "\(ran.attempt.detail)")
+        let executions = try await fixture.store.repositories.playbooks.executions(
+            playbookID: "create_default_env", patternID: "missing_env_secrets", since: "")
+        #expect(executions.count == 2)
+        #expect(try await healer.breakerState(patternID: "missing_env_secrets", playbookID: "create_default_env").used == 1,
+                "the approved run is not an unattended fix")
+    }
+
+    @Test func aFixWhoseRecoveryFailsCountsAsAFailedAttempt() async throws {
+        let fixture = try HealingFixture()
+        let healer = try fixture.healer(environment: serviceEnvironment(fixture))
+        let outcome = await healer.handle(try fixture.match("KeyError: 'API_KEY_1'"), runID: nil, verifiesRecovery: true)
+        // The actions ran and the post-fix check passed: the fix is applied, not yet counted.
+        #expect(outcome.attempt.succeeded && outcome.verification?.passed == true)
+        let applied = try #require(outcome.applied)
+        let playbooks = fixture.store.repositories.playbooks
+        #expect(try await playbooks.stats().isEmpty)
+        #expect(try await playbooks.runs(since: nil, limit: 5).map(\.status) == [.running])
+
+        await healer.settle(applied, passed: false, result: "missing_env_secrets recurred after create_default_env", verificationID: nil)
+        #expect(try await playbooks.stats().map { [$0.attempts, $0.successes] } == [[1, 0]])
+        let run = try #require(try await playbooks.runs(since: nil, limit: 5).first)
+        #expect(run.status == .failed && run.id == applied.playbookRunID)
+        #expect(run.details?["recovery"]?.stringValue == "missing_env_secrets recurred after create_default_env")
+        let audit = try #require(try await fixture.store.repositories.audit.tail(limit: 1).first)
+        #expect(audit.action == "playbook.recovery" && audit.result == "failed")
+
+        // A verified recovery counts a success.
+        let second = await healer.handle(try fixture.match("KeyError: 'API_KEY_2'"), runID: nil, verifiesRecovery: true)
+        await healer.settle(try #require(second.applied), passed: true, result: "healthy, did not recur", verificationID: nil)
+        #expect(try await playbooks.stats().map { [$0.attempts, $0.successes] } == [[2, 1]])
     }
 }

@@ -15,6 +15,14 @@ import Testing
         #expect(settings.apiToken == nil)
         #expect(settings.bootProfile == .production)
         #expect(settings.maxUnattendedTier == .tier1)
+        #expect(settings.maxUnattendedFixesPerHour == 3)
+        #expect(GovernancePolicy(settings: settings).breaker == FixBreaker(limit: 3, windowSeconds: 3600))
+    }
+
+    @Test func theFixBudgetIsConfigurable() throws {
+        let settings = try GraceSettings(values: values(["GRACE_MAX_UNATTENDED_FIXES_PER_HOUR": "0"]))
+        #expect(settings.maxUnattendedFixesPerHour == 0)
+        #expect(GovernancePolicy(settings: settings).breaker.limit == 0)
     }
 
     @Test func valuesAreParsed() throws {
@@ -35,6 +43,8 @@ import Testing
         ("STRUCTURED_LOGGING", "", "true or false"),
         ("GRACE_BOOT_PROFILE", "turbo", "one of production, basic"),
         ("GRACE_MAX_UNATTENDED_TIER", "tier_9", "tier_0, tier_1"),
+        ("GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "-1", "an integer 0-1000"),
+        ("GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "many", "an integer 0-1000"),
         ("GRACE_LOG_LEVEL", "loud", "one of trace"),
         ("GRACE_DATABASE_URL", "mysql://grace@db/grace", "postgres://USER"),
         ("GRACE_DATABASE_URL", "postgres://db.example/grace", "postgres://USER"),

@@ -119,5 +119,25 @@ extension EndToEnd {
             #expect(try Data(contentsOf: folder.appendingPathComponent(main + "-wal")) == wal)
             #expect(try grace.run(["audit", "verify"]).status == 0)
         }
+        @Test func aDatabaseDamagedAgainAndAgainIsRestoredOnlyWithinTheBudget() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            for _ in 0..<2 { #expect(try grace.run(["boot"]).status == 0) }
+            let file = grace.home.appendingPathComponent("databases/grace.db")
+            let garbage = Data((0..<48 * 1024).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ ($0 >> 5)) })
+            let budget = Self.execute.merging(["GRACE_MAX_UNATTENDED_FIXES_PER_HOUR": "1"]) { $1 }
+            try garbage.write(to: file)
+            #expect(try grace.run(["boot"], extraEnvironment: budget).status == 0)
+            // Damaged again within the hour: the breaker is open, the restore waits for the operator.
+            try garbage.write(to: file)
+            let again = try grace.run(["boot"], extraEnvironment: budget)
+            #expect(again.status == 1, "\(again.stdout)")
+            #expect(again.stdout.contains("circuit breaker open: 1 unattended restore_database_snapshot fix for database_damaged"), "\(again.stdout)")
+            #expect(again.stdout.contains("To approve, with Grace stopped: grace snapshot restore "), "\(again.stdout)")
+            #expect(try Data(contentsOf: file) == garbage)
+            let aside = try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path)
+                .filter { $0.hasPrefix("grace.db.damaged-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+            #expect(aside.count == 1, "\(aside)")
+        }
     }
 }

@@ -108,4 +108,24 @@ import Testing
         #expect(try await playbooks.stats().map { [$0.attempts, $0.successes] } == [[2, 1]])
         #expect(try await playbooks.playbooks().first?.autonomyTier == .tier1)
     }
+
+    @Test(arguments: Backend.available) func executionsOfOnePairSinceATime(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let playbooks = test.repositories.playbooks
+        let times = ["2026-01-01T10:00:00.000000Z", "2026-01-01T10:30:00.000000Z", "2026-01-01T11:15:00.000000Z"]
+        for (index, time) in times.enumerated() {
+            try await playbooks.record(PlaybookRun(id: "pbr_\(index)", playbookID: "fix_unicode_logging", patternID: "unicode_logging_crash",
+                                                   status: .failed, decision: "execute", startedAt: time))
+        }
+        // Not counted: another decision, another pattern, another playbook.
+        try await playbooks.record(PlaybookRun(playbookID: "fix_unicode_logging", patternID: "unicode_logging_crash", status: .observed,
+                                               decision: "await_approval", startedAt: times[2]))
+        try await playbooks.record(PlaybookRun(playbookID: "fix_unicode_logging", patternID: "other", status: .succeeded,
+                                               decision: "execute", startedAt: times[2]))
+        try await playbooks.record(PlaybookRun(playbookID: "other", patternID: "unicode_logging_crash", status: .succeeded,
+                                               decision: "execute", startedAt: times[2]))
+        let found = try await playbooks.executions(playbookID: "fix_unicode_logging", patternID: "unicode_logging_crash",
+                                                   since: "2026-01-01T10:15:00.000000Z")
+        #expect(found.map(\.id) == ["pbr_1", "pbr_2"])
+    }
 }

@@ -22,11 +22,15 @@ public struct BuiltInHealer: StageHealer {
             let planned = try? candidates.get()
             let discards = planned?.contains { $0.plan.discardsReadableData } ?? false
             let plan = "restore \(names) from the newest healthy snapshot" + (planned.map { " (" + SnapshotRestorer.describe($0) + ")" } ?? "")
-            let approval = !discards ? "" : " To approve, with Grace stopped: " + (planned ?? []).filter(\.plan.discardsReadableData).map {
-                "grace snapshot restore \($0.plan.snapshotID) --only \($0.name) --discard-newer"
+            let approval = " To approve, with Grace stopped: " + (planned ?? []).map {
+                "grace snapshot restore \($0.plan.snapshotID) --only \($0.name)" + ($0.plan.discardsReadableData ? " --discard-newer" : "")
             }.joined(separator: "; ")
+            // Bounded like every unattended fix: a file damaged again and again (a failing disk, a
+            // bad writer) is restored at most the breaker's number of times an hour, then waits.
+            let breaker = GovernancePolicy(settings: context.settings).breaker
+            let restores = breaker.state(unattendedFixesAt: restorer.restoreTimes(of: damaged.compactMap(\.resource)), now: Date())
             attempts.append(await govern(playbookID: "restore_database_snapshot", in: context, plan: plan,
-                                         escalation: discards ? .high : nil, approvalHint: approval) {
+                                         escalation: discards ? .high : nil, breaker: (restores, "database_damaged"), approvalHint: approval) {
                 await context.closeStore()
                 return try restorer.restore(candidates.get())
             })
@@ -54,18 +58,23 @@ public struct BuiltInHealer: StageHealer {
     /// `escalation` raises the playbook's risk for this one decision (a restore that would discard
     /// newer data); `approvalHint` tells the operator how to approve it.
     private func govern(playbookID: String, in context: BootContext, plan: String, escalation: RiskLevel? = nil,
-                        approvalHint: String = "", action: () async throws -> String) async -> HealingAttempt {
+                        breaker: (state: FixBreaker.State, patternID: String)? = nil, approvalHint: String = "",
+                        action: () async throws -> String) async -> HealingAttempt {
         let playbook = context.playbooks.first { $0.id == playbookID } ?? (try? BuiltInPlaybooks.load())?.first { $0.id == playbookID }
         let risk = max(playbook?.riskLevel ?? .critical, escalation ?? .low)
         let tier = playbook?.autonomyTier ?? .tier0
-        let decision = GovernancePolicy(settings: context.settings).decide(risk: risk, tier: tier)
+        let policy = GovernancePolicy(settings: context.settings)
+        let decision = breaker.map { policy.decide(risk: risk, tier: tier, breaker: $0.state) } ?? policy.decide(risk: risk, tier: tier)
+        let breakerNote = breaker.flatMap { breaker in
+            breaker.state.isOpen ? " " + policy.breaker.explanation(breaker.state, patternID: breaker.patternID, playbookID: playbookID) + "." : nil
+        } ?? ""
         var attempt = HealingAttempt(playbookID: playbookID, decision: decision.rawValue, succeeded: false, detail: plan)
         await withPlaybook(playbookID) {
             switch decision {
             case .observe:
                 attempt.detail = "observe only (SELF_HEAL_OBSERVE_ONLY / SELF_HEAL_EXECUTE): would \(plan)"
             case .awaitApproval:
-                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)." + approvalHint
+                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)." + breakerNote + approvalHint
                 if let store = context.store {
                     _ = try? await store.repositories.approvals.create(ApprovalRequest(
                         requestedBy: "grace", reason: attempt.detail, playbookID: playbookID, runID: context.runID))

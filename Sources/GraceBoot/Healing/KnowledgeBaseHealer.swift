@@ -8,15 +8,26 @@ public struct KnowledgeBaseHealer: StageHealer {
     public init() {}
 
     public func heal(stage: String, findings: [Finding], in context: BootContext) async -> [HealingAttempt] {
+        await heal(findings, in: context, verifiedByRerun: false).attempts
+    }
+
+    public func healVerifiedByRerun(stage: String, findings: [Finding], in context: BootContext) async -> StageHealing {
+        await heal(findings, in: context, verifiedByRerun: true)
+    }
+
+    private func heal(_ findings: [Finding], in context: BootContext, verifiedByRerun: Bool) async -> StageHealing {
         let text = findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
-        guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return [] }
-        guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return [] }
-        var attempts: [HealingAttempt] = []
-        var handled = Set<String>()
-        for match in matcher.matches(in: text) where handled.insert(match.failureKey).inserted {
-            attempts.append(await healer.handle(match, runID: context.runID).attempt)
+        guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return StageHealing(attempts: []) }
+        guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return StageHealing(attempts: []) }
+        var healing = StageHealing(attempts: [])
+        // One fix per failure (pattern and target), however many lines or captured values it printed.
+        var handled = Set<FailureKey>()
+        for match in matcher.matches(in: text) where handled.insert(healer.failureKey(match)).inserted {
+            let outcome = await healer.handle(match, runID: context.runID, verifiesRecovery: verifiedByRerun)
+            healing.attempts.append(outcome.attempt)
+            if let applied = outcome.applied { healing.pending.append(PendingStageFix(healer: healer, fix: applied)) }
         }
-        return attempts
+        return healing
     }
 
     static func makeHealer(for context: BootContext) throws -> SelfHealer {

@@ -33,6 +33,19 @@ struct SnapshotRestorer {
         }
     }
 
+    /// When each of `paths` was last restored unattended: the times in the names of the damaged
+    /// copies kept beside it (`<file>.damaged-<time>`), so the count needs no database and
+    /// survives restarts; the circuit breaker counts them.
+    func restoreTimes(of paths: [String]) -> [Date] {
+        paths.flatMap { path -> [Date] in
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let prefix = URL(fileURLWithPath: path).lastPathComponent + ".damaged-"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return names.filter { $0.hasPrefix(prefix) && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+                .compactMap { Timestamp.date(fromCompact: $0.dropFirst(prefix.count).prefix(15)) }
+        }
+    }
+
     /// "grace.db from pre_boot_… (the damaged file has newer rows: …)".
     static func describe(_ candidates: [Candidate]) -> String {
         candidates.map { candidate in

@@ -28,14 +28,6 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
     }
 }
 
-extension SignatureMatch {
-    /// What failed, whatever line it was on: the pattern and its captures. The same failure
-    /// reported twice has the same key.
-    public var failureKey: String {
-        ([patternID] + captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
-    }
-}
-
 /// Finds failure patterns in log text, line by line.
 ///
 /// Speed comes from the prefilter: every literal is found in one pass over a whole chunk

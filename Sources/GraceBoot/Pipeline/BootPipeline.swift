@@ -135,11 +135,16 @@ public struct BootPipeline: Sendable {
         var status = result.status
         var findings = result.findings
         if result.status == .failed && !stage.healsItself {
-            healing = await healer.heal(stage: stage.name, findings: result.findings, in: context)
+            let round = await healer.healVerifiedByRerun(stage: stage.name, findings: result.findings, in: context)
+            healing = round.attempts
             if healing.contains(where: \.succeeded) {
                 result = await attempt(stage, in: context)
                 status = result.status == .failed ? .failed : .passedAfterHeal
                 findings += result.status == .failed ? result.findings : []
+            }
+            // The re-run is the fixes' verification: it decides how they count.
+            for pending in round.pending {
+                await pending.settle(stage: stage.name, rerunPassed: result.status != .failed, runID: context.runID)
             }
         }
         let milliseconds = (clock.now - start).milliseconds

@@ -18,7 +18,7 @@ public struct TargetHealer: Sendable {
         let home = try SelfHealer.forHome(settings: settings, repositories: repositories, logger: logger)
         healer = SelfHealer(knowledgeBase: home.knowledgeBase, playbooks: home.playbooks, policy: home.policy,
                             environment: .target(target, layout: GraceHomeLayout(root: settings.home), restart: restart),
-                            repositories: repositories, knowledgeFile: home.knowledgeFile, logger: logger)
+                            repositories: repositories, knowledgeFile: home.knowledgeFile, logger: logger, nodeID: home.nodeID)
         matcher = try SignatureMatcher(patterns: home.knowledgeBase.patterns)
     }
 
@@ -27,28 +27,26 @@ public struct TargetHealer: Sendable {
         matcher.matches(in: text)
     }
 
-    /// Decides and, where governance allows, applies the fix for one recognised failure.
-    public func handle(_ match: SignatureMatch, runID: String?, approvedID: String? = nil) async -> SelfHealer.Outcome {
-        await healer.handle(match, runID: runID, approvedID: approvedID)
+    /// Decides and, where governance allows, applies the fix for one recognised failure. A fix
+    /// that ran comes back as ``SelfHealer/Outcome/applied`` when `verifiesRecovery` (the default:
+    /// the stage or the supervisor watches the service next); pass ``recordRecovery(of:runID:passed:result:)``
+    /// how that went.
+    public func handle(_ match: SignatureMatch, runID: String?, approvedID: String? = nil, verifiesRecovery: Bool = true) async -> SelfHealer.Outcome {
+        await healer.handle(match, runID: runID, approvedID: approvedID, verifiesRecovery: verifiesRecovery)
+    }
+
+    /// The key a match of the service's output is counted under: its pattern, aimed at the service.
+    public func failureKey(_ match: SignatureMatch) -> FailureKey {
+        healer.failureKey(match)
     }
 
     /// Records whether the service recovered after a fix: it came up healthy and the failure
-    /// did not recur. Stored as a `target_recovery` verification event and logged.
+    /// did not recur. Stored as a `target_recovery` verification event and logged, and the fix is
+    /// settled with this outcome (``SelfHealer/verifyRecovery(of:verificationType:component:method:runID:passed:result:)``).
     @discardableResult
-    public func recordRecovery(patternID: String, playbookID: String, runID: String?, passed: Bool, result: String) async -> VerificationEvent {
-        let event = VerificationEvent(verificationType: "target_recovery", targetComponent: "target", verificationMethod: "health_and_recurrence",
-                                      result: result, passed: passed, details: ["pattern_id": .string(patternID)], runID: runID,
-                                      playbookID: playbookID)
-        withVerification(event.verificationID) {
-            healer.logger.log(level: passed ? .info : .warning, "target recovery \(passed ? "verified" : "not verified")", metadata: [
-                "subsystem": "target", "event_type": "verification", "pattern_id": "\(patternID)", "result": "\(result)"])
-        }
-        try? await healer.repositories?.verifications.record(event)
-        if let runID {
-            try? await healer.repositories?.runs.recordOutcome(runID: runID, playbooksExecuted: 0, verificationsPassed: passed ? 1 : 0,
-                                                               verificationsFailed: passed ? 0 : 1)
-        }
-        return event
+    public func recordRecovery(of fix: SelfHealer.AppliedFix, runID: String?, passed: Bool, result: String) async -> VerificationEvent {
+        await healer.verifyRecovery(of: fix, verificationType: "target_recovery", component: "target", method: "health_and_recurrence",
+                                    runID: runID, passed: passed, result: result)
     }
 }
 

@@ -46,20 +46,41 @@ struct TargetStage: BootStage {
         guard let target = context.target else { return .passed }
         let healer = try TargetHealer(settings: context.settings, target: target, repositories: context.store?.repositories,
                                       logger: context.logger, restart: { "the stage starts the service again" })
+        var fixed: [FailureKey: SelfHealer.AppliedFix] = [:]
+        do {
+            let result = try await run(in: context, target: target, healer: healer, fixed: &fixed)
+            // A fix whose stage still failed, without its failure recurring, did not bring the stage back.
+            await settle(fixed.values, healer: healer, in: context, result: "\(name) still failed after the fix")
+            return result
+        } catch {
+            await settle(fixed.values, healer: healer, in: context, result: "\(name) could not be checked again after the fix: \(error)")
+            throw error
+        }
+    }
+
+    private func settle(_ fixes: some Sequence<SelfHealer.AppliedFix>, healer: TargetHealer, in context: BootContext, result: String) async {
+        for fix in fixes {
+            await healer.recordRecovery(of: fix, runID: context.runID, passed: false, result: "\(result) (\(fix.playbookID))")
+        }
+    }
+
+    /// Checks, heals what the check found, and checks again, up to ``maxRounds`` fixes; `fixed`
+    /// holds the fixes whose recovery is not settled yet.
+    private func run(in context: BootContext, target: TargetSettings, healer: TargetHealer,
+                     fixed: inout [FailureKey: SelfHealer.AppliedFix]) async throws -> StageResult {
         var healing: [HealingAttempt] = []
-        var fixed: [String: (match: SignatureMatch, attempt: HealingAttempt)] = [:]
-        var handled = Set<String>()
+        var handled = Set<FailureKey>()
         for round in 0...Self.maxRounds {
             let result = try await check.run(in: context, target: target, healer: healer)
             let text = result.findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
             let matches = result.status == .failed ? healer.matches(in: text) : []
-            for (key, (match, attempt)) in fixed {
-                let recurred = matches.contains { $0.patternID == match.patternID }
+            for (key, fix) in fixed {
+                let recurred = matches.contains { healer.failureKey($0) == key }
                 if result.status != .failed || recurred {
                     await healer.recordRecovery(
-                        patternID: match.patternID, playbookID: attempt.playbookID, runID: context.runID, passed: !recurred,
-                        result: recurred ? "\(match.patternID) recurred after \(attempt.playbookID)"
-                            : "\(name) passed after \(attempt.playbookID); \(match.patternID) did not recur")
+                        of: fix, runID: context.runID, passed: !recurred,
+                        result: recurred ? "\(fix.patternID) recurred after \(fix.playbookID)"
+                            : "\(name) passed after \(fix.playbookID); \(fix.patternID) did not recur")
                     fixed[key] = nil
                 }
             }
@@ -68,9 +89,9 @@ struct TargetStage: BootStage {
                                    findings: result.findings, healing: healing)
             }
             if context.stopRequested { return StageResult(status: .failed, findings: result.findings, healing: healing) }
-            // One fix per pattern and round: a failure usually prints several matching lines.
-            var patterns = Set<String>()
-            let fresh = matches.filter { handled.insert($0.failureKey).inserted }.filter { patterns.insert($0.patternID).inserted }
+            // One fix per failure (pattern and target): a failure usually prints several matching
+            // lines, and what they capture (a codec, a name) may differ every time.
+            let fresh = matches.filter { handled.insert(healer.failureKey($0)).inserted }
             guard round < Self.maxRounds, !fresh.isEmpty else {
                 return StageResult(status: .failed, findings: result.findings, healing: healing)
             }
@@ -78,8 +99,8 @@ struct TargetStage: BootStage {
             for match in fresh {
                 let outcome = await healer.handle(match, runID: context.runID)
                 healing.append(outcome.attempt)
-                if outcome.attempt.succeeded {
-                    fixed[match.failureKey] = (match, outcome.attempt)
+                if let applied = outcome.applied {
+                    fixed[healer.failureKey(match)] = applied
                     anyFixed = true
                 }
             }

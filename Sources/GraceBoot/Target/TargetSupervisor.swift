@@ -34,9 +34,10 @@ public final class TargetSupervisor: Service, Sendable {
 
     /// A fix applied to the service whose recovery the next healthy run verifies.
     struct PendingFix: Sendable {
-        var patternID: String
-        var playbookID: String
+        var fix: SelfHealer.AppliedFix
+        /// The run of the service the fix was applied in (a later run verifies it).
         var runID: String
+        var patternID: String { fix.patternID }
     }
 
     private struct State {
@@ -45,13 +46,12 @@ public final class TargetSupervisor: Service, Sendable {
         var stopCurrent: (@Sendable () -> Void)?
         var restartForFix = false
         var pendingFixes: [PendingFix] = []
-        var attempts: [String: Int] = [:]
         /// Whether the current run has been healthy.
         var runHealthy = false
-        /// Failures (``SignatureMatch/failureKey``) already handled in the current run.
-        var handledThisRun: Set<String> = []
-        /// Patterns whose fix waits for a human: not handled again until the approval runs.
-        var awaitingApproval: Set<String> = []
+        /// Failures (pattern and target, ``FailureKey``) already handled in the current run.
+        var handledThisRun: Set<FailureKey> = []
+        /// Failures whose fix waits for a human: not handled again until the approval runs.
+        var awaitingApproval: Set<FailureKey> = []
         /// The healer, once supervision started.
         var healer: TargetHealer?
     }
@@ -63,8 +63,6 @@ public final class TargetSupervisor: Service, Sendable {
     private let state = Mutex(State())
     private let activations: AsyncStream<Activation>
     private let activationContinuation: AsyncStream<Activation>.Continuation
-    /// Fix attempts per failure (pattern and captures) before Grace only records it.
-    static let maxAttemptsPerFailure = 2
 
     public init(settings: GraceSettings, target: TargetSettings, guardExecutable: String?, logger: Logger) {
         self.settings = settings
@@ -142,7 +140,9 @@ public final class TargetSupervisor: Service, Sendable {
     private func supervise(activation: Activation, healer: TargetHealer) async {
         let repositories = activation.repositories
         let clock = ContinuousClock()
-        var crashes: [ContinuousClock.Instant] = []
+        // Every exit within the restart window, crashes and restarts for fixes alike: a fix that
+        // does not hold must not restart the service for ever.
+        var exits: [(at: ContinuousClock.Instant, forFix: Bool)] = []
         var first = true
         while !shouldStop {
             let run = AgentRun(kind: "target", trigger: first ? .boot : .autonomous, subsystem: "target",
@@ -176,32 +176,45 @@ public final class TargetSupervisor: Service, Sendable {
                 result: crashed ? "crashed" : "stopped"))
             update { $0.pid = nil; $0.lastExit = ending.exit?.description }
             if stopping { break }
+            let now = clock.now
+            exits = exits.filter { now - $0.at < .seconds(target.restartWindowSeconds) } + [(now, restartForFix)]
+            if exits.count > target.maxRestarts {
+                let forFixes = exits.filter { $0.forFix }.count
+                let detail = "crash loop: \(exits.count) exits within \(target.restartWindowSeconds) s, \(forFixes) of them restarts for fixes "
+                    + "(limit \(target.maxRestarts), GRACE_TARGET_MAX_RESTARTS); not restarting"
+                update { $0.phase = .crashLoop; $0.detail = detail; $0.recentOutput = ending.recentOutput }
+                logger.error("target \(detail)", metadata: ["subsystem": "target", "event_type": "target_crash_loop",
+                                                            "exits": "\(exits.count)", "fix_restarts": "\(forFixes)"])
+                do {
+                    try await repositories.audit.append(AuditEvent(
+                        actor: "grace", action: "target.crash_loop", resource: "target", subsystem: "target",
+                        payload: ["detail": .string(detail), "exits": .number(Double(exits.count)), "fix_restarts": .number(Double(forFixes)),
+                                  "limit": .number(Double(target.maxRestarts)), "window_seconds": .number(Double(target.restartWindowSeconds)),
+                                  "run_id": .string(run.runID)],
+                        result: "gave_up"))
+                } catch {
+                    logger.error("could not audit the crash loop", metadata: ["subsystem": "target", "event_type": "store_error", "error": "\(error)"])
+                }
+                await failPendingFixes(healer: healer, runID: run.runID, result: "the service was not restarted to verify the fix: \(detail)")
+                try? await gracefulShutdown()
+                break
+            }
             if restartForFix {
                 update { $0.restarts += 1; $0.detail = "restarting after a fix" }
                 continue
             }
-            let now = clock.now
-            crashes = crashes.filter { now - $0 < .seconds(target.restartWindowSeconds) } + [now]
-            if crashes.count > target.maxRestarts {
-                let detail = "crash loop: \(crashes.count) exits within \(target.restartWindowSeconds) s (limit \(target.maxRestarts)); not restarting"
-                update { $0.phase = .crashLoop; $0.detail = detail; $0.recentOutput = ending.recentOutput }
-                logger.critical("target \(detail)", metadata: ["subsystem": "target", "event_type": "target_crash_loop"])
-                _ = try? await repositories.audit.append(AuditEvent(actor: "grace", action: "target.crash_loop", resource: "target",
-                                                                    subsystem: "target", payload: ["detail": .string(detail)], result: "gave_up"))
-                try? await gracefulShutdown()
-                break
-            }
-            let delay = target.backoff(beforeRestart: crashes.count)
+            let delay = target.backoff(beforeRestart: exits.count)
             update { $0.phase = .backingOff; $0.restarts += 1; $0.recentOutput = ending.recentOutput
                 $0.detail = "the service \(ending.exit.map(\.description) ?? "ended"); restarting in \(delay.milliseconds) ms" }
             logger.warning("target \(ending.exit.map(\.description) ?? "ended"); restarting in \(delay.milliseconds) ms", metadata: [
-                "subsystem": "target", "event_type": "target_restart", "restarts": "\(crashes.count)"])
+                "subsystem": "target", "event_type": "target_restart", "restarts": "\(exits.count)"])
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             } catch {
                 break
             }
         }
+        await failPendingFixes(healer: healer, runID: status.runID, result: "supervision stopped before the fix could be verified")
         update { $0.phase = .stopped; $0.pid = nil; $0.detail = "stopped" }
     }
 
@@ -273,24 +286,21 @@ public final class TargetSupervisor: Service, Sendable {
         return Ending(exit: exit, becameHealthy: state.withLock { $0.runHealthy }, recentOutput: output.recentLines.suffix(20))
     }
 
-    /// Heals one recognised failure: once per run, not while its fix awaits approval or
-    /// verification, and at most ``maxAttemptsPerFailure`` times overall.
+    /// Heals one recognised failure (its pattern, aimed at the service, whatever the line
+    /// captured): once per run, and not while its fix awaits approval or verification. How often
+    /// it may be fixed unattended is the circuit breaker's call (``SelfHealer``).
     private func handle(_ match: SignatureMatch, runID: String, healer: TargetHealer, timeline: TargetTimeline) async {
+        let key = healer.failureKey(match)
         let shouldHandle = state.withLock { state -> Bool in
-            guard state.handledThisRun.insert(match.failureKey).inserted,
-                  !state.awaitingApproval.contains(match.patternID),
-                  !state.pendingFixes.contains(where: { $0.patternID == match.patternID }) else { return false }
-            let count = state.attempts[match.failureKey, default: 0]
-            guard count < Self.maxAttemptsPerFailure else { return false }
-            state.attempts[match.failureKey] = count + 1
-            return true
+            state.handledThisRun.insert(key).inserted && !state.awaitingApproval.contains(key)
+                && !state.pendingFixes.contains(where: { $0.patternID == key.patternID })
         }
         guard shouldHandle else { return }
         await timeline.step("failure_detected", "recognised \(match.patternID)", status: .failed,
                             details: ["pattern_id": .string(match.patternID), "line": .string(match.line)])
         let outcome = await healer.handle(match, runID: runID)
         if outcome.decision == .awaitApproval && outcome.approvalID != nil {
-            state.withLock { _ = $0.awaitingApproval.insert(match.patternID) }
+            state.withLock { _ = $0.awaitingApproval.insert(key) }
         }
         await record(outcome, match: match, runID: runID, timeline: timeline)
     }
@@ -299,10 +309,11 @@ public final class TargetSupervisor: Service, Sendable {
         await timeline.step("playbook_execution", "\(outcome.decision.rawValue) \(outcome.attempt.playbookID): \(outcome.attempt.detail)",
                             status: outcome.attempt.succeeded ? .success : outcome.decision == .execute ? .failed : .pending,
                             details: ["pattern_id": .string(match.patternID), "decision": .string(outcome.decision.rawValue),
-                                      "approval_id": outcome.approvalID.map(JSONValue.string) ?? .null],
+                                      "approval_id": outcome.approvalID.map(JSONValue.string) ?? .null,
+                                      "breaker": .string(outcome.breakerOpen ? "open" : "closed")],
                             playbookID: outcome.attempt.playbookID, verificationID: outcome.verification?.verificationID)
-        guard outcome.decision == .execute, outcome.attempt.succeeded else { return }
-        let fix = PendingFix(patternID: match.patternID, playbookID: outcome.attempt.playbookID, runID: runID)
+        guard let applied = outcome.applied else { return }
+        let fix = PendingFix(fix: applied, runID: runID)
         let alreadyRestarting = state.withLock { state -> Bool in
             state.pendingFixes.append(fix)
             return state.restartForFix
@@ -375,16 +386,19 @@ public final class TargetSupervisor: Service, Sendable {
         try? await Task.sleep(for: .seconds(target.settleSeconds))
         if Task.isCancelled { return }
         let recurred = Set(output.matches.map(\.patternID))
-        for fix in pending {
+        for pendingFix in pending {
+            let fix = pendingFix.fix
             let passed = !recurred.contains(fix.patternID)
             let event = await healer.recordRecovery(
-                patternID: fix.patternID, playbookID: fix.playbookID, runID: runID, passed: passed,
+                of: fix, runID: runID, passed: passed,
                 result: passed ? "the service is healthy and \(fix.patternID) did not recur for \(target.settleSeconds) s after \(fix.playbookID)"
                     : "\(fix.patternID) recurred after \(fix.playbookID)")
             await timeline.step("verification", event.result, status: passed ? .success : .failed, playbookID: fix.playbookID,
                                 verificationID: event.verificationID)
         }
-        state.withLock { state in state.pendingFixes.removeAll { fix in pending.contains { $0.runID == fix.runID && $0.patternID == fix.patternID } } }
+        state.withLock { state in
+            state.pendingFixes.removeAll { fix in pending.contains { $0.fix.playbookRunID == fix.fix.playbookRunID } }
+        }
     }
 
     /// A run that ended without becoming healthy fails the fixes it was meant to verify.
@@ -395,9 +409,20 @@ public final class TargetSupervisor: Service, Sendable {
             state.pendingFixes.removeAll { $0.runID != runID }
             return due
         }
-        for fix in pending {
-            await healer.recordRecovery(patternID: fix.patternID, playbookID: fix.playbookID, runID: runID, passed: false,
-                                        result: "the service ended before it was healthy again after \(fix.playbookID)")
+        for pendingFix in pending {
+            await healer.recordRecovery(of: pendingFix.fix, runID: runID, passed: false,
+                                        result: "the service ended before it was healthy again after \(pendingFix.fix.playbookID)")
+        }
+    }
+
+    /// Supervision gives up: every fix still waiting for its verification failed.
+    private func failPendingFixes(healer: TargetHealer, runID: String?, result: String) async {
+        let pending = state.withLock { state -> [PendingFix] in
+            defer { state.pendingFixes = [] }
+            return state.pendingFixes
+        }
+        for pendingFix in pending {
+            await healer.recordRecovery(of: pendingFix.fix, runID: runID, passed: false, result: result)
         }
     }
 
@@ -410,8 +435,10 @@ public final class TargetSupervisor: Service, Sendable {
                                                          restart: { [weak self] in self?.restartForFix() ?? "the supervisor has stopped" }))
         else { return nil }
         logger.notice("applying approved fix \(approval.eventID)", metadata: ["subsystem": "target", "approval_id": "\(approval.eventID)"])
-        let outcome = await healer.handle(match, runID: runID ?? approval.runID, approvedID: approval.eventID)
-        state.withLock { _ = $0.awaitingApproval.remove(match.patternID) }
+        // Supervised, the next healthy run verifies the fix; otherwise the post-fix check decides.
+        let outcome = await healer.handle(match, runID: runID ?? approval.runID, approvedID: approval.eventID,
+                                          verifiesRecovery: current != nil && runID != nil)
+        state.withLock { _ = $0.awaitingApproval.remove(healer.failureKey(match)) }
         if current != nil, let runID {
             await record(outcome, match: match, runID: runID, timeline: TargetTimeline(runs: repositories.runs, runID: runID))
         }

@@ -14,16 +14,19 @@ public struct GovernancePolicy: Sendable, Equatable {
     public var executeEnabled: Bool
     /// Highest tier that may run without approval.
     public var maxUnattendedTier: AutonomyTier
+    /// How many unattended fixes per pattern and playbook may run in a window.
+    public var breaker: FixBreaker
 
-    public init(observeOnly: Bool, executeEnabled: Bool, maxUnattendedTier: AutonomyTier) {
+    public init(observeOnly: Bool, executeEnabled: Bool, maxUnattendedTier: AutonomyTier, breaker: FixBreaker = FixBreaker()) {
         self.observeOnly = observeOnly
         self.executeEnabled = executeEnabled
         self.maxUnattendedTier = maxUnattendedTier
+        self.breaker = breaker
     }
 
     public init(settings: GraceSettings) {
         self.init(observeOnly: settings.selfHealObserveOnly, executeEnabled: settings.selfHealExecute,
-                  maxUnattendedTier: settings.maxUnattendedTier)
+                  maxUnattendedTier: settings.maxUnattendedTier, breaker: FixBreaker(limit: settings.maxUnattendedFixesPerHour))
     }
 
     /// Decides for a playbook of `risk` and `tier`.
@@ -36,5 +39,14 @@ public struct GovernancePolicy: Sendable, Equatable {
         if approved { return .execute }
         if risk == .critical || tier == .tier0 || tier > maxUnattendedTier || risk == .high { return .awaitApproval }
         return .execute
+    }
+
+    /// Decides as ``decide(risk:tier:approved:)`` does, then applies the circuit breaker: a fix
+    /// that would run unattended waits for approval while the breaker of its pattern and playbook
+    /// is open. An approved fix runs whatever the breaker says: a human decided.
+    public func decide(risk: RiskLevel, tier: AutonomyTier, approved: Bool = false, breaker state: FixBreaker.State) -> GovernanceDecision {
+        let decision = decide(risk: risk, tier: tier, approved: approved)
+        if decision == .execute && !approved && state.isOpen { return .awaitApproval }
+        return decision
     }
 }

@@ -85,6 +85,16 @@ public enum Timestamp {
         return String(digits.prefix(8)) + "_" + String(digits.dropFirst(8).prefix(6))
     }
 
+    /// The date of a ``compact(from:)`` string (`YYYYMMDD_HHMMSS`, UTC), or nil.
+    public static func date(fromCompact text: some StringProtocol) -> Date? {
+        let characters = Array(text)
+        guard characters.count == 15, characters[8] == "_", characters.enumerated().allSatisfy({ $0.offset == 8 || $0.element.isNumber })
+        else { return nil }
+        let digits = String(characters)
+        func part(_ from: Int, _ length: Int) -> Substring { digits.dropFirst(from).prefix(length) }
+        return date(from: "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(9, 2)):\(part(11, 2)):\(part(13, 2))Z")
+    }
+
     private static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

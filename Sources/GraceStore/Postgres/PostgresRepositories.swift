@@ -230,6 +230,13 @@ struct PostgresPlaybookRepository: PlaybookRepository {
         }
     }
 
+    func executions(playbookID: String, patternID: String, since timestamp: String) async throws -> [PlaybookRun] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.playbookExecutions(playbookID: playbookID, patternID: patternID, since: timestamp),
+                                       PlaybookRun.init(row:))
+        }
+    }
+
     func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) async throws {
         try await database.transaction { session in
             try await session.execute(StoreStatements.recordAttempt(playbookID: playbookID, patternID: patternID,

@@ -107,6 +107,9 @@ public protocol PlaybookRepository: Sendable {
     func playbooks() async throws -> [PlaybookRecord]
     func record(_ run: PlaybookRun) async throws
     func runs(since timestamp: String?, limit: Int) async throws -> [PlaybookRun]
+    /// The runs of `playbookID` for `patternID` that governance decided to execute, started at or
+    /// after `timestamp`, oldest first: what the circuit breaker counts.
+    func executions(playbookID: String, patternID: String, since timestamp: String) async throws -> [PlaybookRun]
     /// Counts one attempt (and a success when `succeeded`) for the pattern/playbook pair.
     func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) async throws
     func stats() async throws -> [PlaybookStats]

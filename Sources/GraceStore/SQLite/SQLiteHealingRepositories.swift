@@ -38,6 +38,13 @@ struct SQLitePlaybookRepository: PlaybookRepository {
         }
     }
 
+    func executions(playbookID: String, patternID: String, since timestamp: String) async throws -> [PlaybookRun] {
+        try await database.read { db in
+            try db.fetchAll(StoreStatements.playbookExecutions(playbookID: playbookID, patternID: patternID, since: timestamp))
+                .map(PlaybookRun.init(row:))
+        }
+    }
+
     func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) async throws {
         try await database.write { db in
             try db.execute(StoreStatements.recordAttempt(playbookID: playbookID, patternID: patternID, succeeded: succeeded, at: timestamp))

@@ -235,6 +235,13 @@ enum StoreStatements {
                      [.text(timestamp ?? ""), SQLValue(max(0, limit))])
     }
 
+    static func playbookExecutions(playbookID: String, patternID: String, since timestamp: String) -> SQLStatement {
+        SQLStatement("""
+            SELECT * FROM playbook_runs WHERE playbook_id = ? AND pattern_id = ? AND decision = 'execute' AND started_at >= ?
+            ORDER BY started_at, id
+            """, [.text(playbookID), .text(patternID), .text(timestamp)])
+    }
+
     static func recordAttempt(playbookID: String, patternID: String, succeeded: Bool, at timestamp: String) -> SQLStatement {
         SQLStatement("""
             INSERT INTO playbook_stats (playbook_id, pattern_id, attempts, successes, last_run_at) VALUES (?, ?, 1, ?, ?)
