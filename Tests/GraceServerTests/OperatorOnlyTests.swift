@@ -65,6 +65,18 @@ struct OperatorOnlyTests {
         }
     }
 
+    @Test("GRACE_HOST itself is allowed, unless it is a wildcard")
+    func listeningHost() throws {
+        func settings(_ values: [String: String]) throws -> GraceSettings {
+            try GraceSettings(values: values.mapValues { SettingValue(value: $0, origin: "test") })
+        }
+        let specific = HostOriginMiddleware(settings: try settings(["GRACE_HOST": "10.1.2.3", "GRACE_API_TOKEN": "t0ken-1234"]))
+        #expect(specific.isAllowed("10.1.2.3") && specific.isAllowed("127.0.0.1") && !specific.isAllowed("10.1.2.4"))
+        let wildcard = HostOriginMiddleware(settings: try settings(["GRACE_HOST": "0.0.0.0", "GRACE_API_TOKEN": "t0ken-1234",
+                                                                "GRACE_ALLOWED_HOSTS": "grace.lan"]))
+        #expect(!wildcard.isAllowed("0.0.0.0") && wildcard.isAllowed("grace.lan") && wildcard.isAllowed("localhost"))
+    }
+
     @Test("a mutation from a foreign Origin, or marked cross-site, is a 403 and changes nothing")
     func foreignOrigin() async throws {
         try await TestServer.with { server in

@@ -19,10 +19,13 @@ struct HostOriginMiddleware: RouterMiddleware {
 
     init(settings: GraceSettings) {
         var hosts = Set(settings.allowedHosts)
-        // Listening on a non-loopback address (a token is required there) lets clients use it.
-        if let listening = HostName.normalized(settings.host) { hosts.insert(listening) }
+        // Listening on a non-loopback address (a token is required there) lets clients use it; a
+        // wildcard (0.0.0.0, ::) is no name a client uses, and browsers take 0.0.0.0 for this machine.
+        if let listening = HostName.normalized(settings.host), !Self.wildcards.contains(listening) { hosts.insert(listening) }
         allowedHosts = hosts
     }
+
+    static let wildcards: Set<String> = ["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]
 
     static let hostField = HTTPField.Name("Host")!
     static let originField = HTTPField.Name("Origin")!
