@@ -161,6 +161,24 @@ extension EndToEnd {
                         == "loopback|operator")
         }
 
+        @Test func aWildcardListenerAnswersLoopbackAndTheAllowedNamesOnly() async throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            // The boot's own smoke test reaches a wildcard listener through loopback, so the boot passes.
+            let server = try RunningGrace(grace, extraEnvironment: ["GRACE_HOST": "0.0.0.0", "GRACE_API_TOKEN": Self.token,
+                                                                    "GRACE_ALLOWED_HOSTS": "grace.lan"])
+            defer { _ = server.stop() }
+            let auth = ["Authorization": "Bearer \(Self.token)"]
+            for (host, status) in [("127.0.0.1:\(server.port)", 200), ("grace.lan:\(server.port)", 200), ("grace.lan", 200),
+                                   ("0.0.0.0:\(server.port)", 403), ("192.0.2.7:\(server.port)", 403), ("evil.example", 403)] {
+                let reply = try RawHTTP.send(port: server.port, method: "GET", target: "/api/agent/runs", host: host, headers: auth)
+                #expect(reply.status == status, "Host \(host): \(reply.status) \(reply.text)")
+            }
+            let report = try Data(contentsOf: grace.home.appendingPathComponent("logs/last_boot_report.json"))
+            let boot = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+            #expect(boot["boot_status"] as? String == "success", "\(boot)")
+        }
+
         /// Hostile values for a path parameter, each as sent on the wire.
         static func hostileSegments(canary: URL) -> [String] {
             let pwned = "/tmp/grace-pwned-\(UUID().uuidString)"
