@@ -174,6 +174,36 @@ struct OperatorOnlyTests {
         }
     }
 
+    static let node = ["/usr/bin/node", "/usr/local/bin/node"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("the dashboard page's script is valid JavaScript (node --check)", .enabled(if: node != nil))
+    func dashboardScriptParses() async throws {
+        try await TestServer.with(token: "page-token-1234") { server in
+            let page = try await server.send("GET", "/", authorized: false).text
+            let start = try #require(page.range(of: "<script>")), end = try #require(page.range(of: "</script>"))
+            let script = server.home.appendingPathComponent("dashboard.js")
+            let source = page[start.upperBound..<end.lowerBound]
+            #expect(source.contains("sessionStorage.getItem(TOKEN_KEY)") && source.count > 5000)
+            try Data(source.utf8).write(to: script)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try #require(Self.node))
+            process.arguments = ["--check", script.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            // Waited for on a thread of its own, as BrowserTests does: the cooperative pool is small.
+            let text: String = await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    continuation.resume(returning: text)
+                }
+            }
+            #expect(process.terminationStatus == 0, "\(text)")
+        }
+    }
+
     @Test("GRACE_METRICS_PUBLIC=true opens /metrics, and only /metrics")
     func publicMetrics() async throws {
         try await TestServer.with(token: "metrics-token-1234", settings: ["GRACE_METRICS_PUBLIC": "true"]) { server in

@@ -60,7 +60,7 @@ enum DashboardPage {
         </style></head><body>
         <header><h1>Grace</h1><span id="boot-pill" class="pill s-unknown">unknown</span><span class="grow"></span>
         <span class="live"><span id="dot" class="dot"></span><span id="updated">connecting…</span></span>
-        <nav class="links"><a href="/docs">API docs</a><a href="/openapi.json">OpenAPI</a><a href="/metrics">Metrics</a></nav></header>
+        <nav class="links"><a href="/docs">API docs</a><a href="/openapi.json">OpenAPI</a><a href="/metrics" data-auth>Metrics</a></nav></header>
         <div id="banner">Grace is not answering; retrying…</div>
         <form id="login"><label for="token">This Grace needs its API token (GRACE_API_TOKEN):</label>
         <input id="token" type="password" autocomplete="off" size="28" placeholder="API token"><button type="submit">Use token</button>
@@ -98,6 +98,19 @@ enum DashboardPage {
           fill("login-note", refused ? "that token was refused; try again (kept for this tab only)" : "kept for this tab only");
           login.style.display = "flex"; tokenInput.focus();
         }
+        // A plain link cannot carry the token: links to data (data-auth) are fetched with it and
+        // shown in a new tab, as the answer itself (a blob of this page's origin).
+        document.addEventListener("click", async event => {
+          const link = event.target.closest && event.target.closest("a[data-auth]");
+          if (!link || !sessionStorage.getItem(TOKEN_KEY) || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+          event.preventDefault();
+          const tab = window.open("", "_blank");
+          const r = await fetch(link.getAttribute("href"), {cache: "no-store", headers: authHeaders()});
+          if (r.status === 401) { if (tab) tab.close(); askForToken(true); return; }
+          const blob = new Blob([await r.text()], {type: (r.headers.get("Content-Type") || "text/plain").split(";")[0] === "application/json" ? "application/json" : "text/plain"});
+          const address = URL.createObjectURL(blob);
+          if (tab) tab.location = address; else window.location = address;
+        });
         login.addEventListener("submit", event => {
           event.preventDefault();
           if (!tokenInput.value) return;
@@ -164,7 +177,7 @@ enum DashboardPage {
           fill("metrics", d.critical_metrics.length
             ? h("ul", {class: "plain"}, d.critical_metrics.map(m => h("li", {}, pill(m.band), " ", h("span", {class: "mono"}, m.metric_id), " = ", m.value === null ? "–" : m.value)))
             : h("p", {class: "empty"}, total ? "No metric is critical." : "No metric snapshots yet."));
-          fill("links", d.quick_links.map(l => h("a", {href: l.href}, l.title)));
+          fill("links", d.quick_links.map(l => h("a", {href: l.href, "data-auth": ""}, l.title)));
         }
 
         function waterfall(rows, span) {
@@ -192,7 +205,7 @@ enum DashboardPage {
           if (!t) { fill("run-head", "Select a run."); fill("run-wf"); return; }
           const run = t.run;
           fill("run-head", h("span", {class: "mono"}, run.run_id), " · ", run.trigger, " · ", run.subsystem, " · ", pill(run.status),
-               " · ", h("a", {href: t.logs_url}, t.log_entries + " log lines"), run.goal ? " · goal: " + run.goal : "");
+               " · ", h("a", {href: t.logs_url, "data-auth": ""}, t.log_entries + " log lines"), run.goal ? " · goal: " + run.goal : "");
           if (!t.steps.length) { fill("run-wf", h("p", {class: "empty"}, "No steps yet.")); return; }
           const t0 = Math.min(...t.steps.map(s => parseTime(s.timestamp)));
           const rows = t.steps.map(s => ({name: s.description || s.step_type, sub: s.step_type, status: s.status, start: parseTime(s.timestamp) - t0,
