@@ -72,6 +72,9 @@ BASE="http://127.0.0.1:$PORT"
 # A run with steps gives the fuzzer real ids to find through the list endpoints.
 curl -fsS -X POST -H "Authorization: Bearer $TOKEN" "$BASE/api/agent/runs?trigger=manual&subsystem=fuzz" >/dev/null
 
+# With GRACE_API_TOKEN set every operation but /health and the pages needs the token, reads included:
+# --header sends it on every request. Bodies go as application/json, the content type the document
+# names (anything else is a documented 415); the Host is 127.0.0.1:PORT, which Grace accepts.
 log "schemathesis $SCHEMATHESIS_VERSION against $BASE/openapi.json (seed $SEED, $EXAMPLES examples per operation)"
 set +e
 (cd "$WORK" && "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
@@ -87,7 +90,7 @@ set -e
 
 # The server must have survived the run, and its audit chain must still verify.
 curl -fsS --max-time 5 "$BASE/health" >/dev/null || { log "the server no longer answers /health"; status=1; }
-curl -fsS --max-time 30 "$BASE/api/audit/verify" | grep -q '"intact":true' || { log "the audit chain does not verify after fuzzing"; status=1; }
+curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" "$BASE/api/audit/verify" | grep -q '"intact":true' || { log "the audit chain does not verify after fuzzing"; status=1; }
 if grep -q '"level":"CRITICAL"' "$HOME_DIR/logs/grace.jsonl" 2>/dev/null; then
     log "critical log lines during fuzzing:"; grep '"level":"CRITICAL"' "$HOME_DIR/logs/grace.jsonl" | head -5 >&2; status=1
 fi

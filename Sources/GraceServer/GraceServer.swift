@@ -50,7 +50,7 @@ public enum ServerConfigurationError: Error, CustomStringConvertible {
 public enum GraceHTTPServer {
     /// Whether `host` only accepts connections from this machine.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        HostName.normalized(host).map(HostName.isLoopback) ?? false
     }
 
     /// The application serving Grace's API; `onListening` receives the bound port (useful with port 0).
@@ -80,7 +80,8 @@ public enum GraceHTTPServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: ErrorMiddleware(logger: logger, routes: table))
-        router.add(middleware: AuthMiddleware(token: dependencies.settings.apiToken))
+        router.add(middleware: HostOriginMiddleware(settings: dependencies.settings))
+        router.add(middleware: AuthMiddleware(token: dependencies.settings.apiToken, metricsPublic: dependencies.settings.metricsPublic))
 
         let api = APIRouter(router: router, table: table)
         HealthRoutes(dependencies: dependencies).register(on: api)

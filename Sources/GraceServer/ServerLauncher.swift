@@ -102,7 +102,10 @@ public final class ServerLauncher: ServiceLauncher {
         }
         state.withLock { $0.port = port }
         onListening(port)
-        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        // A wildcard address is reached through loopback: it is no Host the server answers to.
+        let address = HostName.normalized(settings.host) ?? settings.host
+        let reachable = HostOriginMiddleware.wildcards.contains(address) ? (address.contains(":") ? "::1" : "127.0.0.1") : settings.host
+        let host = reachable.contains(":") ? "[\(reachable)]" : reachable
         return URL(string: "http://\(host):\(port)")!
     }
 

@@ -34,6 +34,11 @@ import Testing
         #expect(settings.maxUnattendedTier == .tier2 && settings.bootProfile == .basic)
         #expect(settings.requiredSecrets == ["GITHUB_TOKEN", "AMP_API_KEY"])
         #expect(settings.secretValues == ["s3cret-token"])
+        #expect(settings.allowedHosts.isEmpty && !settings.metricsPublic)
+        let hosts = try GraceSettings(values: values(["GRACE_ALLOWED_HOSTS": "Grace.Internal, [FD00::5], fd00::6,10.0.0.5, proxy.example.",
+                                                      "GRACE_METRICS_PUBLIC": "true"]))
+        #expect(hosts.allowedHosts == ["grace.internal", "fd00::5", "fd00::6", "10.0.0.5", "proxy.example"])
+        #expect(hosts.metricsPublic)
     }
 
     @Test(arguments: [
@@ -51,6 +56,11 @@ import Testing
         ("GRACE_DATABASE_URL", "postgres://grace@db:99999/grace", "postgres://USER"),
         ("GRACE_DATABASE_URL", "postgres://grace@db/grace?sslmode=sometimes", "sslmode=disable|prefer|require"),
         ("GRACE_NODE_ID", "node one", "a node name"),
+        ("GRACE_ALLOWED_HOSTS", "http://grace.internal", "host names or IP addresses"),
+        ("GRACE_ALLOWED_HOSTS", "grace.internal:8000", "without scheme, path or port"),
+        ("GRACE_ALLOWED_HOSTS", "grace.internal/api", "host names or IP addresses"),
+        ("GRACE_ALLOWED_HOSTS", "[fd00::1", "host names or IP addresses"),
+        ("GRACE_METRICS_PUBLIC", "sometimes", "true or false"),
     ])
     func aBadValueNamesTheKeyTheValueAndWhatIsAllowed(key: String, value: String, allowed: String) {
         do {
@@ -61,6 +71,19 @@ import Testing
             let message = error.description
             #expect(message.contains(key) && message.contains("\"\(value)\"") && message.contains(allowed))
             #expect(message.contains("/tmp/x/.env"))
+        }
+    }
+
+    @Test func hostHeadersAreParsedAndLoopbackIsRecognised() {
+        #expect(HostName.authority("127.0.0.1:8000")! == ("127.0.0.1", 8000))
+        #expect(HostName.authority("[::1]:80")! == ("::1", 80))
+        #expect(HostName.authority("LocalHost.")! == ("localhost", nil))
+        for malformed in ["", ":80", "evil:99999", "evil:", "a:b", "::1", "[::1", "[::1]x", "127.0.0.1:80@evil.example", "ev il"] {
+            #expect(HostName.authority(malformed) == nil, "\(malformed)")
+        }
+        for loopback in ["127.0.0.1", "127.255.0.9", "localhost", "::1"] { #expect(HostName.isLoopback(loopback), "\(loopback)") }
+        for other in ["127.0.0.256", "127.0.0", "127.0.0.1.evil.example", "0.0.0.0", "10.0.0.1", "localhost.evil.example", "::2"] {
+            #expect(!HostName.isLoopback(other), "\(other)")
         }
     }
 
@@ -125,7 +148,11 @@ import Testing
         let url = try #require(settings.databaseURL)
         #expect(url.user == "grace" && url.password == "p@ss-word" && url.host == "db.internal" && url.port == 6432)
         #expect(url.database == "grace_prod" && url.tls == .require)
-        #expect(url.description == "postgres://grace@db.internal:6432/grace_prod")
+        #expect(url.displayURL == "postgres://grace@db.internal:6432/grace_prod")
+        // What messages, logs and the API show names neither user nor host.
+        #expect(url.description == "postgresql")
+        #expect(url.redacting("connect to db.internal:6432 failed for user \"grace\" (graceful: p@ss-word)")
+                    == "connect to … failed for user \"…\" (graceful: …)")
         #expect(settings.nodeID == "web-2")
         #expect(settings.secretValues.contains("p@ss-word"))
         #expect(try GraceSettings(values: [:]).databaseURL == nil)

@@ -68,7 +68,9 @@ struct LoopbackClient: Sendable {
 /// A blocking HTTP/1.1 exchange over a plain socket that sends the request target byte for byte:
 /// URL libraries normalise `..` segments and percent-escapes away, and traversal tests must not.
 enum RawHTTP {
-    static func send(port: Int, method: String, target: String, headers: [String: String] = [:], body: Data = Data()) throws -> HTTPReply {
+    /// `host` is the Host header (default `127.0.0.1:PORT`), for DNS-rebinding tests.
+    static func send(port: Int, method: String, target: String, host: String? = nil, headers: [String: String] = [:],
+                     body: Data = Data()) throws -> HTTPReply {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         defer { close(socket) }
@@ -80,7 +82,7 @@ enum RawHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .ECONNREFUSED) }
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         let request = Data((head + "\r\n").utf8) + body
         try request.withUnsafeBytes { buffer in

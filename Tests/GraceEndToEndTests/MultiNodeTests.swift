@@ -206,6 +206,14 @@ extension EndToEnd {
             let (stepStatus, refused) = try await Self.request("POST", node, "/api/agent/runs/\(runID)/steps",
                                                               json: ["step_id": "stp_outage", "step_type": "ingest", "description": "during the outage", "status": "success"])
             #expect(stepStatus == 503 && (refused["error"] as? [String: Any])?["code"] as? String == "store_unavailable", "\(stepStatus) \(refused)")
+            // Neither answer names the database's user, host or port (issue 14): both name the backend.
+            let address = try #require(URLComponents(string: database))
+            for answer in ["\(health)", "\(refused)"] {
+                #expect(answer.contains("postgresql"), "\(answer)")
+                for leak in ["\(address.user ?? "grace")@", "\(address.host ?? "127.0.0.1"):\(address.port ?? 5432)", ":\(address.port ?? 5432)"] {
+                    #expect(!answer.contains(leak), "\(answer) names \(leak)")
+                }
+            }
 
             try await Self.pgServer("resume", folder: folder)
             var healthy = false

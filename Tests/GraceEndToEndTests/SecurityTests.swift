@@ -51,7 +51,7 @@ extension EndToEnd {
             let wrong = LoopbackClient(port: server.port, token: Self.token + "x")
             let authorised = LoopbackClient(port: server.port, token: Self.token)
             let run = try await authorised.createRun(subsystem: "security")
-            let runsBefore = try await anonymous.send("GET", "/api/agent/runs?limit=500").text
+            let runsBefore = try await authorised.send("GET", "/api/agent/runs?limit=500").text
 
             let mutations = try await Self.documentedRoutes(anonymous).filter { $0.method != "GET" }
             #expect(mutations.count >= 5, "\(mutations)")
@@ -69,8 +69,114 @@ extension EndToEnd {
                                              headers: ["Authorization": "Basic \(Self.token)"])
                 #expect(basic.status == 401, "\(route.method) \(path) with Basic answered \(basic.status)")
             }
-            #expect(try await anonymous.send("GET", "/api/agent/runs?limit=500").text == runsBefore, "a refused mutation changed the runs")
+            #expect(try await authorised.send("GET", "/api/agent/runs?limit=500").text == runsBefore, "a refused mutation changed the runs")
             #expect(try await authorised.send("PUT", "/api/agent/runs/\(run)/complete?status=success").status == 200)
+        }
+
+        /// The routes an unauthenticated caller may read with a token set: probes, and pages without data.
+        static let openRoutes: Set<String> = ["/health", "/", "/docs", "/openapi.json"]
+
+        @Test func everyReadNeedsTheToken() async throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let server = try RunningGrace(grace, extraEnvironment: ["GRACE_API_TOKEN": Self.token])
+            defer { _ = server.stop() }
+            let anonymous = LoopbackClient(port: server.port)
+            let wrong = LoopbackClient(port: server.port, token: Self.token + "x")
+            let authorised = LoopbackClient(port: server.port, token: Self.token)
+            let run = try await authorised.createRun(subsystem: "security")
+            let reads = try await Self.documentedRoutes(anonymous).filter { $0.method == "GET" }
+            #expect(reads.count >= 18, "\(reads)")
+            for route in reads {
+                let path = route.path.replacingOccurrences(of: "{run_id}", with: run)
+                let refused = try await anonymous.send("GET", path)
+                if Self.openRoutes.contains(route.path) {
+                    #expect(refused.status == 200, "GET \(path) answered \(refused.status)")
+                } else {
+                    #expect(refused.status == 401 && refused.text.contains("missing_token"), "GET \(path) answered \(refused.status)")
+                    #expect(!refused.text.contains(run), "GET \(path) without a token showed the run")
+                }
+                #expect(try await wrong.send("GET", path).status == 401, "GET \(path) with a wrong token")
+                #expect(try await authorised.send("GET", path).status != 401, "GET \(path) with the token")
+            }
+            // The terminal dashboard reads a server with the token from its settings.
+            let url = "http://127.0.0.1:\(server.port)"
+            let withToken = try grace.run(["dashboard", "--url", url, "--json"], extraEnvironment: ["GRACE_API_TOKEN": Self.token])
+            #expect(withToken.status == 0, "\(withToken.stderr)")
+            #expect(withToken.stdout.contains("\"boot_status\""), "\(withToken.stdout)")
+            let without = try grace.run(["dashboard", "--url", url, "--json"])
+            #expect(without.status == 2)
+            #expect(without.stderr.contains("401") && without.stderr.contains("GRACE_API_TOKEN"), "\(without.stderr)")
+        }
+
+        /// A pending approval of the high-risk playbook the issue's rebinding page approved, as the healer stores it.
+        static func seedPendingApproval(_ grace: GraceBinary) throws -> String {
+            let id = "apr_rebind\(UUID().uuidString.prefix(8).lowercased())"
+            try grace.sqlite("""
+                INSERT INTO approval_requests (event_id, status, requested_by, reason, playbook_id, pattern_id, created_at)
+                VALUES ('\(id)', 'pending', 'grace', 'circular import', 'fix_circular_imports', 'circular_import_avn_models',
+                        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                """)
+            return id
+        }
+
+        @Test func aRebindingOrCrossSitePageChangesNothing() async throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            // Execution allowed, so an approval that got through would run its playbook.
+            let server = try RunningGrace(grace, extraEnvironment: ["SELF_HEAL_EXECUTE": "true", "SELF_HEAL_OBSERVE_ONLY": "false"])
+            defer { _ = server.stop() }
+            let id = try Self.seedPendingApproval(grace)
+            let auditBefore = try grace.sqlite("SELECT count(*) FROM immutable_log")
+            let evil = "evil.example:\(server.port)"
+            let json = ["Content-Type": "application/json"]
+            let body = Data(#"{"decided_by":"operator","reason":"looks fine"}"#.utf8)
+            let attempts: [(what: String, host: String?, headers: [String: String], status: Int)] = [
+                ("rebinding: list", evil, ["Origin": "http://\(evil)"], 403),
+                ("rebinding: approve", evil, json.merging(["Origin": "http://\(evil)"]) { $1 }, 403),
+                ("foreign Origin", nil, json.merging(["Origin": "http://evil.example:\(server.port)"]) { $1 }, 403),
+                ("cross-site", nil, json.merging(["Sec-Fetch-Site": "cross-site"]) { $1 }, 403),
+                ("text/plain body", nil, ["Content-Type": "text/plain;charset=UTF-8"], 415),
+                ("form body", nil, ["Content-Type": "application/x-www-form-urlencoded"], 415),
+            ]
+            for attempt in attempts {
+                let listing = attempt.what == "rebinding: list"
+                let reply = try RawHTTP.send(port: server.port, method: listing ? "GET" : "POST",
+                                             target: listing ? "/api/approvals?status=pending" : "/api/approvals/\(id)/approve",
+                                             host: attempt.host, headers: attempt.headers, body: listing ? Data() : body)
+                #expect(reply.status == attempt.status, "\(attempt.what): \(reply.status) \(reply.text)")
+                #expect(!reply.text.contains("fix_circular_imports"), "\(attempt.what) read the approval")
+            }
+            // The store: still pending, undecided, nothing audited, nothing ran.
+            #expect(try grace.sqlite("SELECT status || '|' || coalesce(decision_by, '-') FROM approval_requests WHERE event_id = '\(id)'") == "pending|-")
+            #expect(try grace.sqlite("SELECT count(*) FROM immutable_log") == auditBefore)
+            #expect(try grace.sqlite("SELECT count(*) FROM playbook_runs WHERE playbook_id = 'fix_circular_imports'") == "0")
+
+            // The operator's own request, from this machine, still works; its actor is who authenticated.
+            let operatorReply = try RawHTTP.send(port: server.port, method: "POST", target: "/api/approvals/\(id)/reject", headers: json, body: body)
+            #expect(operatorReply.status == 200, "\(operatorReply.text)")
+            #expect(try grace.sqlite("SELECT decision_by || '|' || decision_claimed_by FROM approval_requests WHERE event_id = '\(id)'")
+                        == "loopback|operator")
+            #expect(try grace.sqlite("SELECT actor || '|' || json_extract(payload, '$.claimed_by') FROM immutable_log WHERE resource = 'approval/\(id)'")
+                        == "loopback|operator")
+        }
+
+        @Test func aWildcardListenerAnswersLoopbackAndTheAllowedNamesOnly() async throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            // The boot's own smoke test reaches a wildcard listener through loopback, so the boot passes.
+            let server = try RunningGrace(grace, extraEnvironment: ["GRACE_HOST": "0.0.0.0", "GRACE_API_TOKEN": Self.token,
+                                                                    "GRACE_ALLOWED_HOSTS": "grace.lan"])
+            defer { _ = server.stop() }
+            let auth = ["Authorization": "Bearer \(Self.token)"]
+            for (host, status) in [("127.0.0.1:\(server.port)", 200), ("grace.lan:\(server.port)", 200), ("grace.lan", 200),
+                                   ("0.0.0.0:\(server.port)", 403), ("192.0.2.7:\(server.port)", 403), ("evil.example", 403)] {
+                let reply = try RawHTTP.send(port: server.port, method: "GET", target: "/api/agent/runs", host: host, headers: auth)
+                #expect(reply.status == status, "Host \(host): \(reply.status) \(reply.text)")
+            }
+            let report = try Data(contentsOf: grace.home.appendingPathComponent("logs/last_boot_report.json"))
+            let boot = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+            #expect(boot["boot_status"] as? String == "success", "\(boot)")
         }
 
         /// Hostile values for a path parameter, each as sent on the wire.

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Middleware: auth, request ids, errors, access log")
 struct MiddlewareTests {
-    @Test("with a token, mutations need the bearer token; reads stay open")
+    @Test("with a token, every call but /health needs the bearer token")
     func authOn() async throws {
         try await TestServer.with(token: "s3cret-token") { server in
             let missing = try await server.send("POST", "/api/agent/runs?subsystem=x", authorized: false)
@@ -24,7 +24,12 @@ struct MiddlewareTests {
             let right = try await server.send("POST", "/api/agent/runs?subsystem=x")
             #expect(right.status == 200)
             let read = try await server.send("GET", "/api/agent/runs/active", authorized: false)
-            #expect(read.status == 200)
+            #expect(read.status == 401)
+            #expect(read.errorCode == "missing_token")
+            #expect(try await server.send("GET", "/api/agent/runs/active").status == 200)
+            #expect(try await server.send("GET", "/health", authorized: false).status == 200)
+            // Public for reads only.
+            #expect(try await server.send("POST", "/health", authorized: false).status == 401)
         }
     }
 

@@ -58,9 +58,10 @@ final class TestServer: Sendable {
     }
 
     /// Starts a server, runs `body` against it, and shuts it down (also when `body` throws).
-    static func with(token: String? = nil, prepare: (GraceHomeLayout) throws -> Void = { _ in },
+    /// `settings` adds environment values (`GRACE_ALLOWED_HOSTS`, ...) to the test's own.
+    static func with(token: String? = nil, settings extra: [String: String] = [:], prepare: (GraceHomeLayout) throws -> Void = { _ in },
                      _ body: (TestServer) async throws -> Void) async throws {
-        let server = try await start(token: token, prepare: prepare)
+        let server = try await start(token: token, settings: extra, prepare: prepare)
         do {
             try await body(server)
         } catch {
@@ -70,13 +71,14 @@ final class TestServer: Sendable {
         await server.stop()
     }
 
-    static func start(token: String?, prepare: (GraceHomeLayout) throws -> Void) async throws -> TestServer {
+    static func start(token: String?, settings extra: [String: String] = [:], prepare: (GraceHomeLayout) throws -> Void) async throws -> TestServer {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("grace-server-\(UUID().uuidString)")
         let layout = GraceHomeLayout(root: home.path)
         for directory in layout.directories { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try prepare(layout)
         var values = ["GRACE_HOME": home.path, "GRACE_PORT": "0", "GRACE_HOST": "127.0.0.1"]
         if let token { values["GRACE_API_TOKEN"] = token }
+        values.merge(extra) { $1 }
         let settings = try GraceSettings(values: values.mapValues { SettingValue(value: $0, origin: "test") })
         let store = try SQLiteStore(layout: layout)
         let sink = try LogFileSink(configuration: LogFileConfiguration(path: layout.logFile))
@@ -134,6 +136,26 @@ final class TestServer: Sendable {
 
     func get(_ path: String) async throws -> Reply { try await send("GET", path) }
 
+    /// Sends a request over a plain socket with exactly the given head fields: URL libraries set
+    /// `Host` themselves, and DNS-rebinding tests must choose it. `host` nil sends no Host at all.
+    /// The server's token is added unless `authorized` is false.
+    func raw(_ method: String, _ target: String, host: String?, headers: [(String, String)] = [], body: String? = nil,
+             authorized: Bool = true) async throws -> Reply {
+        var head = "\(method) \(target) HTTP/1.1\r\nConnection: close\r\n"
+        if let host { head += "Host: \(host)\r\n" }
+        if authorized, let token { head += "Authorization: Bearer \(token)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        let payload = Data((body ?? "").utf8)
+        head += "Content-Length: \(payload.count)\r\n\r\n"
+        let request = Data(head.utf8) + payload
+        let port = port
+        // A blocking exchange, on a thread of its own: the cooperative pool has two threads here.
+        let response: Result<Data, any Error> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Result { try RawSocket.exchange(request, port: port) }) }
+        }
+        return try RawSocket.parse(try response.get())
+    }
+
     /// Creates a run through the original query-parameter form and returns its id.
     func createRun(subsystem: String = "planner", trigger: String = "manual") async throws -> String {
         let reply = try await send("POST", "/api/agent/runs?trigger=\(trigger)&subsystem=\(subsystem)")
@@ -152,4 +174,52 @@ final class TestServer: Sendable {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// One HTTP/1.1 exchange over a loopback socket, byte for byte.
+enum RawSocket {
+    static func exchange(_ request: Data, port: Int) throws -> Data {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .ECONNREFUSED) }
+        try request.withUnsafeBytes { buffer in
+            var sent = 0
+            while sent < buffer.count {
+                let n = Glibc.send(socket, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
+                guard n > 0 else { throw POSIXError(.init(rawValue: errno) ?? .EPIPE) }
+                sent += n
+            }
+        }
+        var response = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(socket, &chunk, chunk.count, 0)
+            if n <= 0 { break }
+            response.append(contentsOf: chunk[0..<n])
+        }
+        return response
+    }
+
+    /// Status, headers and body of a `Connection: close` answer (Grace's bodies are never chunked
+    /// except streamed ones, which these tests do not read).
+    static func parse(_ response: Data) throws -> TestServer.Reply {
+        guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { throw TestFailure("no HTTP head in \(response.count) bytes") }
+        let lines = String(decoding: response[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let parts = lines.first?.split(separator: " ") ?? []
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw TestFailure("bad status line: \(lines.first ?? "")") }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return TestServer.Reply(status: status, headers: headers, body: Data(response[end.upperBound...]))
+    }
 }

@@ -12,7 +12,10 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     public var playbookID: String?
     public var patternID: String?
     public var runID: String?
+    /// Who decided, as Grace authenticated them: `api-token`, `loopback`, or the CLI user.
     public var decisionBy: String?
+    /// The name the decider gave for themselves (the API's `decided_by`): a claim, not checked.
+    public var decisionClaimedBy: String?
     public var decisionReason: String?
     public var createdAt: String
     public var decidedAt: String?
@@ -23,8 +26,8 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
 
     public init(eventID: String = Identifier.approval(), status: Status = .pending, requestedBy: String, reason: String,
                 playbookID: String? = nil, patternID: String? = nil, runID: String? = nil, decisionBy: String? = nil,
-                decisionReason: String? = nil, createdAt: String = Timestamp.now(), decidedAt: String? = nil,
-                details: JSONValue? = nil, nodeID: String? = nil) {
+                decisionClaimedBy: String? = nil, decisionReason: String? = nil, createdAt: String = Timestamp.now(),
+                decidedAt: String? = nil, details: JSONValue? = nil, nodeID: String? = nil) {
         self.eventID = eventID
         self.status = status
         self.requestedBy = requestedBy
@@ -33,6 +36,7 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         self.patternID = patternID
         self.runID = runID
         self.decisionBy = decisionBy
+        self.decisionClaimedBy = decisionClaimedBy
         self.decisionReason = decisionReason
         self.createdAt = createdAt
         self.decidedAt = decidedAt
@@ -43,7 +47,8 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case details, nodeID = "node_id"
         case eventID = "event_id", status, requestedBy = "requested_by", reason, playbookID = "playbook_id"
-        case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionReason = "decision_reason"
+        case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by"
+        case decisionClaimedBy = "decision_claimed_by", decisionReason = "decision_reason"
         case createdAt = "created_at", decidedAt = "decided_at"
     }
 }

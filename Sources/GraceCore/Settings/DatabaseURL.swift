@@ -39,8 +39,43 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         self.tls = tls
     }
 
-    /// The URL without its password: safe for logs, `/health` and error messages.
-    public var description: String {
+    /// What every message, log line, report and API answer calls this database: the backend's
+    /// name, never its user, host, port or password (an unauthenticated caller may read those).
+    public var description: String { Self.label }
+
+    /// The label of ``description``.
+    public static let label = "postgresql"
+
+    /// The URL without its password, for the operator's own terminal only (`grace settings`,
+    /// `grace store migrate`): it names the user and host, so it never goes into a log line,
+    /// a stored record or an HTTP answer.
+    public var displayURL: String {
         "postgres://\(user)@\(host):\(port)/\(database)"
+    }
+
+    /// `text` with this URL's password, user, host and `host:port` replaced by `…`, for error
+    /// texts that come from the driver or the server (a connection error names the address,
+    /// an authentication error the user). Only whole words are replaced.
+    public func redacting(_ text: String) -> String {
+        var result = text
+        var words = [password, "\(host):\(port)", host, user].compactMap { $0 }.filter { !$0.isEmpty }
+        // Longest first, so `host:port` goes before `host`.
+        words.sort { $0.count > $1.count }
+        for word in words { result = Self.replacingWholeWord(word, in: result) }
+        return result
+    }
+
+    private static func replacingWholeWord(_ word: String, in text: String) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: word) {
+            let before = range.lowerBound == rest.startIndex ? output.last : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            let isWordCharacter: (Character?) -> Bool = { $0.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+            output += rest[..<range.lowerBound]
+            output += isWordCharacter(before) || isWordCharacter(after) ? word : "…"
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
     }
 }

@@ -10,8 +10,13 @@ public struct GraceSettings: Sendable, Equatable {
     public var host: String
     /// TCP port; 0 asks the system for a free one.
     public var port: Int
-    /// Bearer token required on mutating API calls when set.
+    /// Bearer token required on every API call but `/health` when set (see ``metricsPublic``).
     public var apiToken: String?
+    /// `GRACE_ALLOWED_HOSTS`: host names or addresses the `Host` header may name besides loopback
+    /// (and `GRACE_HOST`), lowercased, without brackets or port.
+    public var allowedHosts: [String]
+    /// `GRACE_METRICS_PUBLIC`: serve `/metrics` without the token, for a Prometheus that has none.
+    public var metricsPublic: Bool
     public var structuredLogging: Bool
     public var logLevel: LogLevelSetting
     public var logMaxBytes: Int
@@ -86,7 +91,7 @@ public struct SettingValue: Sendable, Equatable {
 extension GraceSettings {
     /// Every key Grace reads, with its default and what is allowed: the table in the README.
     public static let knownKeys: [String] = [
-        "GRACE_HOME", "GRACE_HOST", "GRACE_PORT", "GRACE_API_TOKEN", "GRACE_LOG_LEVEL",
+        "GRACE_HOME", "GRACE_HOST", "GRACE_PORT", "GRACE_API_TOKEN", "GRACE_ALLOWED_HOSTS", "GRACE_METRICS_PUBLIC", "GRACE_LOG_LEVEL",
         "GRACE_LOG_MAX_BYTES", "GRACE_LOG_MAX_FILES", "STRUCTURED_LOGGING", "AUTO_SNAPSHOT_BEFORE_BOOT",
         "GRACE_SNAPSHOT_KEEP", "GRACE_DATABASE_WAIT_SECONDS", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
@@ -102,6 +107,8 @@ extension GraceSettings {
         }
         port = reader.integer("GRACE_PORT", default: 8000, range: 0...65_535, allowed: "an integer port 0-65535 (0 picks a free port)")
         apiToken = reader.optional("GRACE_API_TOKEN")
+        allowedHosts = reader.hostList("GRACE_ALLOWED_HOSTS")
+        metricsPublic = reader.boolean("GRACE_METRICS_PUBLIC", default: false)
         structuredLogging = reader.boolean("STRUCTURED_LOGGING", default: true)
         logLevel = reader.choice("GRACE_LOG_LEVEL", default: .info)
         logMaxBytes = reader.integer("GRACE_LOG_MAX_BYTES", default: 50 << 20, range: 4096...Int(Int32.max), allowed: "a size in bytes, at least 4096")
@@ -206,6 +213,24 @@ struct SettingsReader {
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T) -> T where T.RawValue == String {
         let allowed = "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")
         return parsed(key, default: fallback, allowed: allowed) { T(rawValue: $0.lowercased()) }
+    }
+
+    /// A comma-separated list of host names or IP addresses (no scheme, path or port), normalised
+    /// as ``HostName/normalized(_:)`` does; a bad entry is reported and left out.
+    mutating func hostList(_ key: String) -> [String] {
+        var hosts: [String] = []
+        for entry in list(key) {
+            // A bare IPv6 address has several colons; otherwise an entry is an authority without a port.
+            let bareIPv6 = entry.filter { $0 == ":" }.count > 1 && !entry.hasPrefix("[")
+            let parsed = bareIPv6 ? HostName.normalized(entry).map { (host: $0, port: Int?.none) } : HostName.authority(entry)
+            guard let parsed, parsed.port == nil, !entry.hasSuffix(":"), HostName.isPlausible(parsed.host) else {
+                report(key, SettingValue(value: entry, origin: values[key]?.origin ?? "default"),
+                       "comma-separated host names or IP addresses without scheme, path or port (e.g. grace.internal,10.0.0.5,[fd00::1])")
+                continue
+            }
+            hosts.append(parsed.host)
+        }
+        return hosts
     }
 
     func list(_ key: String) -> [String] {

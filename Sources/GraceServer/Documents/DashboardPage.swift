@@ -1,5 +1,9 @@
 /// The live web dashboard at `/`: one self-contained page (no build step, no external assets)
 /// that polls the JSON API every few seconds and draws runs and boot stages as waterfalls.
+///
+/// The page holds no data, so it is served without the token; every data call sends
+/// `Authorization: Bearer` with the token the page asked for when the server first answered 401.
+/// The token is kept in `sessionStorage`: this tab only, gone when it closes.
 enum DashboardPage {
     /// How often the page polls, in milliseconds.
     static let pollInterval = 3000
@@ -52,11 +56,15 @@ enum DashboardPage {
         input{background:var(--panel2);color:var(--text);border:1px solid var(--line);border-radius:6px;padding:4px 8px;font:inherit}
         .links a{margin-right:14px}.mono{font:12px ui-monospace,monospace}.muted{color:var(--muted)}
         #banner{display:none;background:var(--bad);color:#0d1117;padding:8px 28px;font-weight:600}
+        #login{display:none;background:var(--panel);border-bottom:1px solid var(--line);padding:12px 28px;gap:10px;align-items:center}
         </style></head><body>
         <header><h1>Grace</h1><span id="boot-pill" class="pill s-unknown">unknown</span><span class="grow"></span>
         <span class="live"><span id="dot" class="dot"></span><span id="updated">connecting…</span></span>
-        <nav class="links"><a href="/docs">API docs</a><a href="/openapi.json">OpenAPI</a><a href="/metrics">Metrics</a></nav></header>
+        <nav class="links"><a href="/docs">API docs</a><a href="/openapi.json">OpenAPI</a><a href="/metrics" data-auth>Metrics</a></nav></header>
         <div id="banner">Grace is not answering; retrying…</div>
+        <form id="login"><label for="token">This Grace needs its API token (GRACE_API_TOKEN):</label>
+        <input id="token" type="password" autocomplete="off" size="28" placeholder="API token"><button type="submit">Use token</button>
+        <span id="login-note" class="muted">kept for this tab only</span></form>
         <main>
         <div class="cards" id="cards"></div>
         <section><h2>Last boot <span id="boot-meta" class="muted"></span></h2><div id="boot-wf"></div></section>
@@ -67,7 +75,7 @@ enum DashboardPage {
         <section><h2>Runs <span class="grow"></span><input id="node" placeholder="all nodes" size="14" title="Show only this node's runs and approvals (GRACE_NODE_ID)"></h2><div class="runs"><ul class="plain runlist" id="runs"></ul>
         <div><div id="run-head" class="muted"></div><div id="run-wf"></div></div></div></section>
         <div class="two">
-        <section><h2>Pending approvals <span class="grow"></span><input id="token" type="password" placeholder="API token (for decisions)" size="22"></h2>
+        <section><h2>Pending approvals</h2>
         <div id="approvals"></div></section>
         <section><h2>Metrics</h2><div id="metrics"></div><h2 style="margin-top:14px">Quick links</h2><div class="links" id="links"></div></section>
         </div>
@@ -76,9 +84,38 @@ enum DashboardPage {
         "use strict";
         const POLL = \(pollInterval);
         let selectedRun = null;
-        const tokenInput = document.getElementById("token");
-        tokenInput.value = localStorage.getItem("grace_token") || "";
-        tokenInput.addEventListener("change", () => localStorage.setItem("grace_token", tokenInput.value));
+        // The API token: asked for once when the server answers 401, kept for this tab only.
+        const TOKEN_KEY = "grace_token";
+        const login = document.getElementById("login"), tokenInput = document.getElementById("token");
+        class NeedsToken extends Error { constructor(refused) { super("the API token is needed"); this.refused = refused; } }
+        function authHeaders(extra) {
+          const headers = Object.assign({}, extra || {}), token = sessionStorage.getItem(TOKEN_KEY);
+          if (token) headers["Authorization"] = "Bearer " + token;
+          return headers;
+        }
+        function askForToken(refused) {
+          if (refused) sessionStorage.removeItem(TOKEN_KEY);
+          fill("login-note", refused ? "that token was refused; try again (kept for this tab only)" : "kept for this tab only");
+          login.style.display = "flex"; tokenInput.focus();
+        }
+        // A plain link cannot carry the token: links to data (data-auth) are fetched with it and
+        // shown in a new tab, as the answer itself (a blob of this page's origin).
+        document.addEventListener("click", async event => {
+          const link = event.target.closest && event.target.closest("a[data-auth]");
+          if (!link || !sessionStorage.getItem(TOKEN_KEY) || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+          event.preventDefault();
+          const tab = window.open("", "_blank");
+          const r = await fetch(link.getAttribute("href"), {cache: "no-store", headers: authHeaders()});
+          if (r.status === 401) { if (tab) tab.close(); askForToken(true); return; }
+          const blob = new Blob([await r.text()], {type: (r.headers.get("Content-Type") || "text/plain").split(";")[0] === "application/json" ? "application/json" : "text/plain"});
+          const address = URL.createObjectURL(blob);
+          if (tab) tab.location = address; else window.location = address;
+        });
+        login.addEventListener("submit", event => {
+          event.preventDefault();
+          if (!tokenInput.value) return;
+          sessionStorage.setItem(TOKEN_KEY, tokenInput.value); tokenInput.value = ""; login.style.display = "none"; refresh();
+        });
 
         function h(tag, attrs, ...children) {
           const el = document.createElement(tag);
@@ -99,7 +136,8 @@ enum DashboardPage {
                   running: "var(--run)", failed: "var(--bad)", skipped: "var(--idle)"}[status] || "var(--idle)";
         }
         async function getJSON(path) {
-          const r = await fetch(path, {cache: "no-store"});
+          const r = await fetch(path, {cache: "no-store", headers: authHeaders()});
+          if (r.status === 401) throw new NeedsToken(!!sessionStorage.getItem(TOKEN_KEY));
           if (!r.ok) throw new Error(path + " answered " + r.status);
           return r.json();
         }
@@ -139,7 +177,7 @@ enum DashboardPage {
           fill("metrics", d.critical_metrics.length
             ? h("ul", {class: "plain"}, d.critical_metrics.map(m => h("li", {}, pill(m.band), " ", h("span", {class: "mono"}, m.metric_id), " = ", m.value === null ? "–" : m.value)))
             : h("p", {class: "empty"}, total ? "No metric is critical." : "No metric snapshots yet."));
-          fill("links", d.quick_links.map(l => h("a", {href: l.href}, l.title)));
+          fill("links", d.quick_links.map(l => h("a", {href: l.href, "data-auth": ""}, l.title)));
         }
 
         function waterfall(rows, span) {
@@ -167,7 +205,7 @@ enum DashboardPage {
           if (!t) { fill("run-head", "Select a run."); fill("run-wf"); return; }
           const run = t.run;
           fill("run-head", h("span", {class: "mono"}, run.run_id), " · ", run.trigger, " · ", run.subsystem, " · ", pill(run.status),
-               " · ", h("a", {href: t.logs_url}, t.log_entries + " log lines"), run.goal ? " · goal: " + run.goal : "");
+               " · ", h("a", {href: t.logs_url, "data-auth": ""}, t.log_entries + " log lines"), run.goal ? " · goal: " + run.goal : "");
           if (!t.steps.length) { fill("run-wf", h("p", {class: "empty"}, "No steps yet.")); return; }
           const t0 = Math.min(...t.steps.map(s => parseTime(s.timestamp)));
           const rows = t.steps.map(s => ({name: s.description || s.step_type, sub: s.step_type, status: s.status, start: parseTime(s.timestamp) - t0,
@@ -187,14 +225,15 @@ enum DashboardPage {
         }
 
         async function decide(id, verb) {
-          const headers = {"Content-Type": "application/json"};
-          if (tokenInput.value) headers["Authorization"] = "Bearer " + tokenInput.value;
+          const headers = authHeaders({"Content-Type": "application/json"});
           const r = await fetch("/api/approvals/" + encodeURIComponent(id) + "/" + verb, {method: "POST", headers, body: JSON.stringify({decided_by: "dashboard"})});
+          if (r.status === 401) { askForToken(!!sessionStorage.getItem(TOKEN_KEY)); return; }
           if (!r.ok) { const e = await r.json().catch(() => ({})); alert((e.error && e.error.message) || ("failed: " + r.status)); }
           refresh();
         }
 
         async function refresh() {
+          if (login.style.display === "flex") return;
           try {
             const node = document.getElementById("node").value.trim(), only = node ? "&node=" + encodeURIComponent(node) : "";
             const [d, runs, approvals, health] = await Promise.all([getJSON("/api/startup/dashboard"), getJSON("/api/agent/runs?limit=12" + only),
@@ -206,6 +245,7 @@ enum DashboardPage {
             document.getElementById("dot").className = "dot"; document.getElementById("banner").style.display = "none";
             fill("updated", "live · " + (store ? store + " · " : "") + "updated " + new Date().toLocaleTimeString());
           } catch (e) {
+            if (e instanceof NeedsToken) { askForToken(e.refused); fill("updated", "waiting for the API token"); return; }
             const health = await fetch("/health", {cache: "no-store"}).then(r => r.json()).catch(() => null);
             const banner = document.getElementById("banner");
             document.getElementById("dot").className = "dot off"; banner.style.display = "block";

@@ -15,8 +15,13 @@ enum OpenAPIDocument {
                     Grace boots a service safely, heals the failures it recognises, and shows what happened. \
                     Agent runs and their timelines keep the original system's shapes (query-parameter POST /api/agent/runs, \
                     PUT .../complete?status=). Errors are JSON {"error": {"code", "message"}}. When GRACE_API_TOKEN is set, \
-                    every POST, PUT, PATCH and DELETE needs Authorization: Bearer <token>; reads stay open. Every response \
-                    carries X-Request-ID (the caller's when sane, else req_ + 12 hex).
+                    every operation but /health and the pages without data (/, /docs, this document) needs \
+                    Authorization: Bearer <token> (/metrics too unless GRACE_METRICS_PUBLIC=true). The Host header must be \
+                    loopback, GRACE_HOST or listed in GRACE_ALLOWED_HOSTS (else 403 host_not_allowed); a change sent from \
+                    another Origin, or marked Sec-Fetch-Site: cross-site, is a 403; a request body must be sent as \
+                    Content-Type: application/json (else 415). The audit actor of a decision is who authenticated \
+                    (api-token, loopback); a decided_by is kept as a claim. Every response carries X-Request-ID \
+                    (the caller's when sane, else req_ + 12 hex).
                     """),
             ],
             "tags": [
@@ -35,7 +40,7 @@ enum OpenAPIDocument {
                 "schemas": .object(schemas),
                 "responses": .object(errorResponses),
                 "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer",
-                                                   "description": "GRACE_API_TOKEN; required on mutations when set"]],
+                                                   "description": "GRACE_API_TOKEN; required on every operation but the open ones when set"]],
             ],
         ]
     }
@@ -44,7 +49,7 @@ enum OpenAPIDocument {
 
     static let paths: [String: JSONValue] = [
         "/health": ["get": operation(
-            "getHealth", tag: "health", summary: "Liveness and a cheap store read",
+            "getHealth", tag: "health", summary: "Liveness and a cheap store read", open: true,
             description: "503 with status `degraded` when the database cannot be read.",
             responses: ["200": json("Grace is up", Schema.ref("Health")), "503": json("The database cannot be read", Schema.ref("Health"))])],
         "/api/agent/runs": [
@@ -66,7 +71,6 @@ enum OpenAPIDocument {
                     A JSON body {trigger, subsystem, agent, goal, metadata} may be sent as well or instead; query parameters win \
                     where both are given. `trigger` defaults to `manual`, `subsystem` to `agent`.
                     """,
-                mutating: true,
                 parameters: [
                     query("trigger", Schema.enumeration(RunCreateBody.triggers.map(\.rawValue)), "What started the run (default manual)"),
                     query("subsystem", Schema.string(maxLength: 200), "The subsystem the run works on (default agent)"),
@@ -91,19 +95,18 @@ enum OpenAPIDocument {
         "/api/agent/runs/{run_id}/steps": ["post": operation(
             "addStep", tag: "runs", summary: "Add a step to an active run",
             description: "409 when the run is completed or the step id is taken.",
-            mutating: true, parameters: [path("run_id")], body: (Schema.ref("StepCreate"), true),
+            parameters: [path("run_id")], body: (Schema.ref("StepCreate"), true),
             responses: ["200": json("The step was recorded", Schema.ref("StepCreated")), "404": errorRef("NotFound"),
                         "409": errorRef("Conflict")])],
         "/api/agent/runs/{run_id}/steps/{step_id}": ["patch": operation(
             "updateStep", tag: "runs", summary: "Change a step (status, duration, details, description)",
             description: "Statuses move forward only: pending → running → success or failed (pending may finish directly); anything else is a 409.",
-            mutating: true, parameters: [path("run_id"), path("step_id")], body: (Schema.ref("StepUpdate"), true),
+            parameters: [path("run_id"), path("step_id")], body: (Schema.ref("StepUpdate"), true),
             responses: ["200": json("The updated step", Schema.ref("TimelineStep")), "404": errorRef("NotFound"),
                         "409": errorRef("Conflict")])],
         "/api/agent/runs/{run_id}/complete": ["put": operation(
             "completeRun", tag: "runs", summary: "Complete a run",
             description: "The original form: `PUT /api/agent/runs/{run_id}/complete?status=success`. Completing twice is a 409.",
-            mutating: true,
             parameters: [path("run_id"), query("status", Schema.enumeration(["success", "failed", "aborted"]), "The final status", required: true)],
             responses: ["200": json("The run is completed", Schema.ref("RunCompleted")), "404": errorRef("NotFound"),
                         "409": errorRef("Conflict")])],
@@ -164,21 +167,24 @@ enum OpenAPIDocument {
             description: "grace_http_requests_total and grace_http_request_duration_seconds by route, method and status; gauges grace_active_runs, grace_pending_approvals, grace_uptime_seconds.",
             responses: ["200": content("Prometheus text format 0.0.4", "text/plain", Schema.string())])],
         "/openapi.json": ["get": operation(
-            "getOpenAPIDocument", tag: "documents", summary: "This document",
+            "getOpenAPIDocument", tag: "documents", summary: "This document", open: true,
             responses: ["200": json("OpenAPI 3.0 document", Schema.freeObject())])],
         "/docs": ["get": operation(
-            "getDocs", tag: "documents", summary: "This document as a readable page (no external assets)",
+            "getDocs", tag: "documents", summary: "This document as a readable page (no external assets)", open: true,
             responses: ["200": content("HTML page", "text/html", Schema.string())])],
         "/": ["get": operation(
-            "getDashboardPage", tag: "documents", summary: "The live dashboard page (polls /api/startup/dashboard)",
+            "getDashboardPage", tag: "documents", summary: "The live dashboard page (polls /api/startup/dashboard)", open: true,
             responses: ["200": content("HTML page", "text/html", Schema.string())])],
     ]
 
     static func decision(approve: Bool) -> JSONValue {
         operation(approve ? "approveRequest" : "rejectRequest", tag: "approvals",
                   summary: approve ? "Approve a pending request" : "Reject a pending request",
-                  description: "The decision is written to the audit log. Deciding twice is a 409. The body is optional.",
-                  mutating: true, parameters: [path("approval_id")], body: (Schema.ref("DecisionInput"), false),
+                  description: "The decision is written to the audit log with who authenticated as its actor. Deciding twice is a 409. The body is optional; without one, `reason` and `decided_by` may come as query parameters.",
+                  parameters: [path("approval_id"),
+                               query("reason", Schema.string(maxLength: 2000), "Why (when there is no body)"),
+                               query("decided_by", Schema.string(maxLength: 200), "The name you decide as, kept as a claim (when there is no body)")],
+                  body: (Schema.ref("DecisionInput"), false),
                   responses: ["200": json("The decided request", Schema.ref("Approval")), "404": errorRef("NotFound"),
                               "409": errorRef("Conflict")])
     }
@@ -208,9 +214,9 @@ enum OpenAPIDocument {
 
     static func errorRef(_ name: String) -> JSONValue { ["$ref": .string("#/components/responses/\(name)")] }
 
-    /// An operation; mutations get the bearer requirement and 401, bodies 400 and 413, and
-    /// anything with parameters or a body a 422.
-    static func operation(_ id: String, tag: String, summary: String, description: String? = nil, mutating: Bool = false,
+    /// An operation; all but the `open` ones get the bearer requirement and 401, every one the 403
+    /// of a foreign Host or Origin, bodies 400, 413 and 415, and anything with parameters or a body a 422.
+    static func operation(_ id: String, tag: String, summary: String, open: Bool = false, description: String? = nil,
                           parameters: [JSONValue] = [], body: (schema: JSONValue, required: Bool)? = nil,
                           responses: [String: JSONValue]) -> JSONValue {
         var responses = responses
@@ -221,11 +227,13 @@ enum OpenAPIDocument {
             operation["requestBody"] = ["required": .bool(body.required), "content": ["application/json": ["schema": body.schema]]]
             responses["400"] = responses["400"] ?? errorRef("InvalidJSON")
             responses["413"] = responses["413"] ?? errorRef("PayloadTooLarge")
+            responses["415"] = responses["415"] ?? errorRef("UnsupportedMediaType")
         }
+        responses["403"] = responses["403"] ?? errorRef("Forbidden")
         if body != nil || parameters.contains(where: { $0["in"]?.stringValue == "query" }) {
             responses["422"] = responses["422"] ?? errorRef("ValidationError")
         }
-        if mutating {
+        if !open {
             // Optional in the document: the token is required only when GRACE_API_TOKEN is set.
             operation["security"] = [["bearerAuth": []], [:]]
             responses["401"] = errorRef("Unauthorized")
@@ -237,6 +245,8 @@ enum OpenAPIDocument {
     static let errorResponses: [String: JSONValue] = [
         "InvalidJSON": json("The body is not valid JSON (code invalid_json)", Schema.ref("Error")),
         "Unauthorized": json("A token is set and the request has none or a wrong one (codes missing_token, invalid_token)", Schema.ref("Error")),
+        "Forbidden": json("The Host is not loopback, GRACE_HOST or in GRACE_ALLOWED_HOSTS (code host_not_allowed), or a change came from another Origin (origin_not_allowed) or cross-site (cross_site_request)", Schema.ref("Error")),
+        "UnsupportedMediaType": json("A body not sent as Content-Type: application/json (code unsupported_media_type)", Schema.ref("Error")),
         "NotFound": json("No such run, step or approval (code not_found)", Schema.ref("Error")),
         "Conflict": json("The request contradicts stored state (code conflict)", Schema.ref("Error")),
         "PayloadTooLarge": json("The body is larger than 1 MiB (code payload_too_large)", Schema.ref("Error")),
@@ -322,12 +332,14 @@ enum OpenAPIDocument {
             "event_id": Schema.string(), "status": Schema.enumeration(ApprovalRequest.Status.allCases.map(\.rawValue)),
             "requested_by": Schema.string(), "reason": Schema.string(), "playbook_id": Schema.string(nullable: true),
             "pattern_id": Schema.string(nullable: true), "run_id": Schema.string(nullable: true),
-            "decision_by": Schema.string(nullable: true), "decision_reason": Schema.string(nullable: true),
+            "decision_by": Schema.string("Who decided, as authenticated: api-token, loopback, or the CLI user", nullable: true),
+            "decision_claimed_by": Schema.string("The name the decider gave (decided_by): a claim, not checked", nullable: true),
+            "decision_reason": Schema.string(nullable: true),
             "created_at": timestamp, "decided_at": nullableTimestamp, "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
         ]),
         "ApprovalList": Schema.object(["approvals": Schema.array(Schema.ref("Approval"))]),
         "DecisionInput": Schema.object(["reason": Schema.text(maxLength: 2000, nullable: true),
-                                        "decided_by": Schema.text("Who decides (default `api`)", maxLength: 200, nullable: true)],
+                                        "decided_by": Schema.text("The name you decide as: stored as decision_claimed_by (claimed_by in the audit); the actor is who authenticated", maxLength: 200, nullable: true)],
                                        optional: ["reason", "decided_by"], additional: true),
         "Playbook": Schema.object([
             "id": Schema.string(), "name": Schema.string(), "description": Schema.string(), "service": Schema.string(),

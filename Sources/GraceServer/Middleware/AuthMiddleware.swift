@@ -1,25 +1,53 @@
 import Hummingbird
 
-/// When an API token is set, every mutating request (POST, PUT, PATCH, DELETE) must carry
-/// `Authorization: Bearer <token>`; reads stay open so probes and dashboards need no secret.
+/// When an API token is set, every request but the public ones (``publicPaths``) must carry
+/// `Authorization: Bearer <token>`: reads show the service's output, the audit log and the
+/// approvals, so they are the operator's as much as the changes are. Sets the caller's
+/// ``GraceRequestContext/identity``, the actor of what the request changes.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = GraceRequestContext
 
     let token: String?
+    /// Paths served without the token: `/health` for probes, and the pages and the API document,
+    /// which hold no data (the dashboard page asks for the token and sends it on its data calls).
+    let publicPaths: Set<String>
+
+    /// `metricsPublic` adds `/metrics` (`GRACE_METRICS_PUBLIC`), for a Prometheus without the token.
+    init(token: String?, metricsPublic: Bool) {
+        self.token = token
+        publicPaths = Self.alwaysPublic.union(metricsPublic ? ["/metrics"] : [])
+    }
+
+    static let alwaysPublic: Set<String> = ["/health", "/", "/docs", "/openapi.json"]
 
     static let mutatingMethods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token, Self.mutatingMethods.contains(request.method) else { return try await next(request, context) }
+        var context = context
+        guard let token else {
+            // Without a token Grace listens on loopback only (GraceHTTPServer refuses otherwise).
+            context.identity = .loopback
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("missing_token", "this request changes state: send Authorization: Bearer <GRACE_API_TOKEN>")
+            guard isPublic(request) else {
+                throw APIError.unauthorized("missing_token", "GRACE_API_TOKEN is set: send Authorization: Bearer <GRACE_API_TOKEN>")
+            }
+            context.identity = .anonymous
+            return try await next(request, context)
         }
         let prefix = "Bearer "
         guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix.lowercased(),
               Self.constantTimeEquals(Array(header.utf8.dropFirst(prefix.utf8.count)), Array(token.utf8)) else {
             throw APIError.unauthorized("invalid_token", "the bearer token is not valid")
         }
+        context.identity = .apiToken
         return try await next(request, context)
+    }
+
+    /// Public paths are public for reads only: a POST to `/health` is no probe.
+    func isPublic(_ request: Request) -> Bool {
+        (request.method == .get || request.method == .head) && publicPaths.contains(request.uri.path)
     }
 
     /// Compares without an early exit, so the time taken does not tell how much of a guess was right.
@@ -30,4 +58,14 @@ struct AuthMiddleware: RouterMiddleware {
         }
         return difference == 0
     }
+}
+
+/// Who sent a request, as far as Grace can tell: the audit actor of what it changes.
+enum CallerIdentity: String, Sendable {
+    /// Presented the right `GRACE_API_TOKEN`.
+    case apiToken = "api-token"
+    /// No token is configured; Grace listens on loopback only, so the caller is on this machine.
+    case loopback
+    /// A token is configured and the caller sent none (public paths only).
+    case anonymous
 }

@@ -5,7 +5,9 @@ import Hummingbird
 import Logging
 
 /// Human approvals of playbooks that may not run unattended: list, approve, reject.
-/// Every decision is appended to the audit log with who decided, why, and the request id.
+/// Every decision is appended to the audit log with who decided, why, and the request id. Who
+/// decided is who authenticated (``CallerIdentity``); a `decided_by` the caller sends (body or
+/// query) is kept beside it as `claimed_by`, never as the actor.
 struct ApprovalRoutes {
     let dependencies: ServerDependencies
     let logger: Logger
@@ -16,7 +18,8 @@ struct ApprovalRoutes {
 
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id", status, requestedBy = "requested_by", reason, playbookID = "playbook_id"
-            case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionReason = "decision_reason"
+            case patternID = "pattern_id", runID = "run_id", decisionBy = "decision_by", decisionClaimedBy = "decision_claimed_by"
+            case decisionReason = "decision_reason"
             case createdAt = "created_at", decidedAt = "decided_at", nodeID = "node_id"
         }
 
@@ -30,6 +33,7 @@ struct ApprovalRoutes {
             try container.encode(approval.patternID, forKey: .patternID)
             try container.encode(approval.runID, forKey: .runID)
             try container.encode(approval.decisionBy, forKey: .decisionBy)
+            try container.encode(approval.decisionClaimedBy, forKey: .decisionClaimedBy)
             try container.encode(approval.decisionReason, forKey: .decisionReason)
             try container.encode(approval.createdAt, forKey: .createdAt)
             try container.encode(approval.decidedAt, forKey: .decidedAt)
@@ -71,15 +75,20 @@ struct ApprovalRoutes {
     func decide(_ request: Request, _ context: GraceRequestContext, approve: Bool) async throws -> Response {
         let id = try PathID.require("approval_id", kind: "approval", in: context)
         let decision = try await BodyReader.decodeIfPresent(Decision.self, from: request)
-        let by = decision?.decidedBy ?? "api"
-        let decided = try await dependencies.repositories.approvals.decide(id: id, approve: approve, by: by, reason: decision?.reason)
+        let query = QueryParameters(request)
+        // The body wins over the query, as the original clients send one or the other.
+        let claimed = try decision?.decidedBy ?? query.string("decided_by", maxLength: 200)
+        let reason = try decision?.reason ?? query.string("reason", maxLength: 2000)
+        let actor = context.identity.rawValue
+        let decided = try await dependencies.repositories.approvals.decide(id: id, approve: approve, by: actor, claimedBy: claimed, reason: reason)
         try await dependencies.repositories.audit.append(AuditEvent(
-            actor: by, action: approve ? "approval.approve" : "approval.reject", resource: "approval/\(id)", subsystem: "governance",
-            payload: ["reason": decision?.reason.map(JSONValue.string) ?? .null, "playbook_id": decided.playbookID.map(JSONValue.string) ?? .null,
-                      "request_id": .string(context.requestID)],
+            actor: actor, action: approve ? "approval.approve" : "approval.reject", resource: "approval/\(id)", subsystem: "governance",
+            payload: ["reason": reason.map(JSONValue.string) ?? .null, "playbook_id": decided.playbookID.map(JSONValue.string) ?? .null,
+                      "claimed_by": claimed.map(JSONValue.string) ?? .null, "request_id": .string(context.requestID)],
             result: decided.status.rawValue))
         logger.notice("approval decided", metadata: ["subsystem": "governance", "event_type": "approval_decided",
-                                                     "approval_id": "\(id)", "status": "\(decided.status.rawValue)", "by": "\(by)"])
+                                                     "approval_id": "\(id)", "status": "\(decided.status.rawValue)", "by": "\(actor)",
+                                                     "claimed_by": "\(claimed ?? "")"])
         return JSONResponse.make(Payload(approval: decided))
     }
 }

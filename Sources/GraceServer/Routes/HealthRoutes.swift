@@ -87,7 +87,8 @@ struct HealthRoutes {
                 health.activeRuns = try await dependencies.repositories.runs.activeRuns().count
             } catch {
                 health.status = "degraded"
-                health.database = String(describing: error)
+                // What the API would answer for it: store errors name the backend, never its address.
+                health.database = APIError.from(error).message
                 status = .serviceUnavailable
             }
             return JSONResponse.make(health, status: status)

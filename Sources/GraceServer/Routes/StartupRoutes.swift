@@ -53,7 +53,7 @@ struct StartupRoutes {
                 summary.pendingApprovals = try await dependencies.repositories.approvals.approvals(status: .pending, limit: 10_000).count
             } catch {
                 // A probe wants to hear that the database is the problem, not get a bare failure.
-                summary.database = "error: \(error)"
+                summary.database = "error: \(APIError.from(error).message)"
                 return JSONResponse.make(summary, status: .serviceUnavailable)
             }
             return JSONResponse.make(summary)

@@ -109,7 +109,9 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case 401: "unauthorized"
         case 404: "not_found"
         case 405: "method_not_allowed"
+        case 403: "forbidden"
         case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
         case 422: "validation_error"
         default: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
         }

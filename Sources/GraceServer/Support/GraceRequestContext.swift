@@ -5,6 +5,8 @@ struct GraceRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by ``RequestIDMiddleware`` before anything else runs.
     var requestID = ""
+    /// Set by ``AuthMiddleware``: who the caller authenticated as.
+    var identity = CallerIdentity.anonymous
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -52,6 +52,24 @@ enum BodyReader {
         return buffer.readableBytes == 0 ? nil : buffer
     }
 
+    /// A body must be declared `application/json` or `application/*+json` (parameters such as
+    /// `charset` allowed); anything else, or none, is a 415 naming what was sent.
+    static func requireJSONContentType(_ request: Request) throws {
+        let declared = request.headers[.contentType]
+        guard let declared, isJSON(contentType: declared) else {
+            let sent = declared.map { "Content-Type \($0.prefix(100))" } ?? "no Content-Type"
+            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                           message: "a request body must be JSON sent as Content-Type: application/json (got \(sent))")
+        }
+    }
+
+    static func isJSON(contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard mediaType.hasPrefix("application/") else { return false }
+        let subtype = mediaType.dropFirst("application/".count)
+        return subtype == "json" || (subtype.hasSuffix("+json") && subtype.count > "+json".count)
+    }
+
     /// Decodes a required JSON object body.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         guard let value = try await decodeIfPresent(type, from: request) else {
@@ -63,6 +81,9 @@ enum BodyReader {
     /// Decodes an optional JSON object body: nil when the request has none.
     static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
         guard let buffer = try await bytes(of: request) else { return nil }
+        // Before anything of the body is looked at: a form or a `text/plain` fetch from a web page
+        // needs no CORS preflight, so only a JSON content type proves a client meant JSON.
+        try requireJSONContentType(request)
         let data = Data(buffer.readableBytesView)
         // Decode the raw JSON first, so syntax errors (400) are told apart from shape errors (422).
         let json: JSONValue

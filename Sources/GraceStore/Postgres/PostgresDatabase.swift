@@ -55,10 +55,12 @@ struct PostgresDatabase: Sendable {
                                              reason: "no answer within \(callTimeout.formatted(.units(allowed: [.seconds, .milliseconds])))")
             } catch {
                 let failure = Self.classify(error)
-                guard case .transient(let reason) = failure else {
-                    if case .final(let mapped) = failure { throw mapped }
+                guard case .transient(let raw) = failure else {
+                    if case .final(let mapped) = failure { throw redacted(mapped) }
                     throw error
                 }
+                // Driver texts name the server's address and the user: the reason may reach an API answer.
+                let reason = location.redacting(raw)
                 guard let pause = pauses.popFirst(), ContinuousClock.now.advanced(by: pause) < deadline else {
                     throw StoreError.unavailable(database: location.description, reason: reason)
                 }
@@ -105,6 +107,15 @@ struct PostgresDatabase: Sendable {
     }
 
     struct DeadlineExceeded: Error {}
+
+    /// A store error whose text came from the server, with this URL's user, host and password taken out.
+    private func redacted(_ error: any Error) -> any Error {
+        switch error as? StoreError {
+        case .conflict(let message): StoreError.conflict(location.redacting(message))
+        case .invalid(let message): StoreError.invalid(location.redacting(message))
+        default: error
+        }
+    }
 
     enum Failure {
         /// Worth another attempt: the connection went away or the server is starting or stopping.

@@ -105,10 +105,10 @@ struct PostgresApprovalRepository: ApprovalRepository {
         }
     }
 
-    func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest {
+    func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest {
         try await database.transaction { session in
             let stored = try await session.fetchOne(StoreStatements.selectApproval(id, .postgres, locking: true), ApprovalRequest.init(row:))
-            let request = try StoreRules.deciding(stored, id: id, approve: approve, by: by, reason: reason, at: Timestamp.now())
+            let request = try StoreRules.deciding(stored, id: id, approve: approve, by: by, claimedBy: claimedBy, reason: reason, at: Timestamp.now())
             try await session.execute(StoreStatements.decideApproval(request))
             return request
         }

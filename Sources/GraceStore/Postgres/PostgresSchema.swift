@@ -176,6 +176,10 @@ enum PostgresSchema {
         Migration(id: "pg_v2_runs_ended", statements: [
             "CREATE INDEX agent_runs_node_ended ON agent_runs(node_id, ended_at)",
         ]),
+        // decision_by is who authenticated; the name a caller typed (decided_by) is only a claim.
+        Migration(id: "pg_v3_decision_claimed_by", statements: [
+            "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT",
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

@@ -29,9 +29,12 @@ public final class PostgresStore: Sendable {
     /// the database was migrated by a newer Grace, and ``StoreError/unavailable(database:reason:)``
     /// when the server cannot be reached.
     ///
+    /// A server that refuses connections or does not answer fails the open within `callTimeout`
+    /// (8 s): a first plain query must answer before migrating. Only then does migrating get
+    /// ``migrationTimeout``, for a reachable server whose migration lock another node holds.
+    ///
     /// - Parameter callTimeout: how long one store call may take, retries included, before it
-    ///   fails as unavailable (the API's 503). Migrating at open gets ``migrationTimeout``: nodes
-    ///   starting together wait for each other's migrations.
+    ///   fails as unavailable (the API's 503).
     public static func open(_ location: DatabaseURL, nodeID: String?, logger: Logger = Logger(label: "grace.store"),
                             callTimeout: Duration = PostgresStore.defaultCallTimeout) async throws -> PostgresStore {
         let client = PostgresClient(configuration: configuration(for: location))
@@ -39,6 +42,7 @@ public final class PostgresStore: Sendable {
         let database = PostgresDatabase(client: client, location: location, logger: logger, callTimeout: callTimeout)
         let store = PostgresStore(database: database, runner: runner, nodeID: nodeID)
         do {
+            try await store.probe()
             try await store.migrate()
         } catch {
             await store.close()
@@ -62,8 +66,15 @@ public final class PostgresStore: Sendable {
 
     /// How long one store call may take by default (see ``open(_:nodeID:logger:callTimeout:)``).
     public static let defaultCallTimeout: Duration = .seconds(8)
-    /// How long applying the migrations at open may take.
+    /// How long applying the migrations at open may take, once the server has answered: another
+    /// node starting at the same time may hold the migration lock meanwhile.
     static let migrationTimeout: Duration = .seconds(60)
+
+    /// One plain query within the call deadline: tells an unreachable or silent server (fail
+    /// now) from one that answers but whose migration lock is held (wait for it).
+    private func probe() async throws {
+        try await database.read { session in try await session.execute(SQLStatement("SELECT 1")) }
+    }
 
     private func migrate() async throws {
         var database = database

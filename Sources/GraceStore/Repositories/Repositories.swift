@@ -57,13 +57,21 @@ public protocol RunRepository: Sendable {
 }
 
 /// Human approvals for playbooks that may not run unattended.
+extension ApprovalRepository {
+    /// A decision by a caller who claimed no other name (the CLI: its user is who authenticated).
+    public func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest {
+        try await decide(id: id, approve: approve, by: by, claimedBy: nil, reason: reason)
+    }
+}
+
 public protocol ApprovalRepository: Sendable {
     func create(_ request: ApprovalRequest) async throws -> ApprovalRequest
     func approval(id: String) async throws -> ApprovalRequest?
     /// Newest first; `node` keeps only the requests that node raised (and will execute).
     func approvals(status: ApprovalRequest.Status?, node: String?, limit: Int) async throws -> [ApprovalRequest]
-    /// Approves or rejects a pending request; deciding twice is a conflict.
-    func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest
+    /// Approves or rejects a pending request; deciding twice is a conflict. `by` is who
+    /// authenticated, `claimedBy` the name they gave (stored beside it, never in its place).
+    func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest
     /// Marks an approved request executed, exactly once; false when it was not approved-and-unexecuted.
     func markExecuted(id: String) async throws -> Bool
     /// Takes the oldest approved request owned by `node` and marks it executed in one transaction,

@@ -29,9 +29,9 @@ struct SQLiteApprovalRepository: ApprovalRepository {
         }
     }
 
-    func decide(id: String, approve: Bool, by: String, reason: String?) async throws -> ApprovalRequest {
+    func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest {
         try await database.write { db in
-            let request = try StoreRules.deciding(try Self.fetch(db, id: id), id: id, approve: approve, by: by, reason: reason,
+            let request = try StoreRules.deciding(try Self.fetch(db, id: id), id: id, approve: approve, by: by, claimedBy: claimedBy, reason: reason,
                                                   at: Timestamp.now())
             try db.execute(StoreStatements.decideApproval(request))
             return request

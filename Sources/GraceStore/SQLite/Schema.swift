@@ -145,6 +145,11 @@ enum Schema {
             // Trace export polls a node's runs that ended since its cursor, every second.
             try db.execute(sql: "CREATE INDEX agent_runs_node_ended ON agent_runs(node_id, ended_at)")
         }
+        migrator.registerMigration("v5_decision_claimed_by") { db in
+            // decision_by is who authenticated (api-token, loopback, the CLI user); the name a
+            // caller typed (decided_by) is only a claim, kept beside it.
+            try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT")
+        }
         return migrator
     }
 

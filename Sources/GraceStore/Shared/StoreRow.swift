@@ -57,6 +57,7 @@ extension ApprovalRequest {
         self.init(eventID: try row.required("event_id"), status: try row.enumValue("status", as: Status.self),
                   requestedBy: try row.required("requested_by"), reason: try row.required("reason"), playbookID: try row.text("playbook_id"),
                   patternID: try row.text("pattern_id"), runID: try row.text("run_id"), decisionBy: try row.text("decision_by"),
+                  decisionClaimedBy: try row.text("decision_claimed_by"),
                   decisionReason: try row.text("decision_reason"), createdAt: try row.required("created_at"),
                   decidedAt: try row.text("decided_at"), details: try row.json("details"), nodeID: try row.text("node_id"))
     }

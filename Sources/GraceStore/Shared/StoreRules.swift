@@ -36,7 +36,7 @@ enum StoreRules {
         return step
     }
 
-    static func deciding(_ request: ApprovalRequest?, id: String, approve: Bool, by: String, reason: String?,
+    static func deciding(_ request: ApprovalRequest?, id: String, approve: Bool, by: String, claimedBy: String?, reason: String?,
                          at timestamp: String) throws -> ApprovalRequest {
         guard var request else { throw StoreError.notFound(kind: "approval", id: id) }
         guard request.status == .pending else {
@@ -44,6 +44,7 @@ enum StoreRules {
         }
         request.status = approve ? .approved : .rejected
         request.decisionBy = by
+        request.decisionClaimedBy = claimedBy
         request.decisionReason = reason
         request.decidedAt = timestamp
         return request

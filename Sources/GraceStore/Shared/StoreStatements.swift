@@ -99,11 +99,11 @@ enum StoreStatements {
     static func insertApproval(_ request: ApprovalRequest) -> SQLStatement {
         SQLStatement("""
             INSERT INTO approval_requests (event_id, status, requested_by, reason, playbook_id, pattern_id, run_id,
-                decision_by, decision_reason, created_at, decided_at, details, node_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                decision_by, decision_claimed_by, decision_reason, created_at, decided_at, details, node_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(request.eventID), .text(request.status.rawValue), .text(request.requestedBy), .text(request.reason),
                   SQLValue(request.playbookID), SQLValue(request.patternID), SQLValue(request.runID), SQLValue(request.decisionBy),
-                  SQLValue(request.decisionReason), .text(request.createdAt), SQLValue(request.decidedAt),
+                  SQLValue(request.decisionClaimedBy), SQLValue(request.decisionReason), .text(request.createdAt), SQLValue(request.decidedAt),
                   SQLValue(request.details?.jsonText), SQLValue(request.nodeID)])
     }
 
@@ -123,9 +123,10 @@ enum StoreStatements {
 
     static func decideApproval(_ request: ApprovalRequest) -> SQLStatement {
         SQLStatement("""
-            UPDATE approval_requests SET status = ?, decision_by = ?, decision_reason = ?, decided_at = ?
+            UPDATE approval_requests SET status = ?, decision_by = ?, decision_claimed_by = ?, decision_reason = ?, decided_at = ?
             WHERE event_id = ? AND status = 'pending'
-            """, [.text(request.status.rawValue), SQLValue(request.decisionBy), SQLValue(request.decisionReason),
+            """, [.text(request.status.rawValue), SQLValue(request.decisionBy), SQLValue(request.decisionClaimedBy),
+                  SQLValue(request.decisionReason),
                   SQLValue(request.decidedAt), .text(request.eventID)])
     }
 

@@ -13,7 +13,8 @@ struct DashboardCommand: AsyncParsableCommand {
         abstract: "Show the startup dashboard: boot status, runs, approvals, metrics, verification, issues and health score.",
         discussion: """
             Reads this home's store directly, or with --url the GET /api/startup/dashboard of a running \
-            server (e.g. --url http://127.0.0.1:8000). --watch redraws in place every --interval seconds \
+            server (e.g. --url http://127.0.0.1:8000), sending GRACE_API_TOKEN from the settings as a bearer \
+            token when one is set. --watch redraws in place every --interval seconds \
             until Ctrl-C. Exit 2 when the server cannot be reached or does not answer with a dashboard.
             """)
 
@@ -76,7 +77,15 @@ struct DashboardCommand: AsyncParsableCommand {
                 printError("--url must be an http(s) address such as http://127.0.0.1:8000, got '\(url)'")
                 throw GraceExit.configuration
             }
-            return .server(base: base, endpoint: parsed)
+            // The server wants the token on every read when it has one; ours comes from the settings.
+            let loaded: SettingsLoader.Loaded
+            do {
+                loaded = try SettingsLoader().load(homeOverride: options.home)
+            } catch {
+                printError("\(error)")
+                throw GraceExit.configuration
+            }
+            return .server(base: base, endpoint: parsed, token: loaded.settings.apiToken)
         }
         let runtime = try Runtime.start(options, label: "grace.dashboard", console: false)
         let store = try await runtime.openStore()
@@ -118,7 +127,7 @@ struct DashboardCommand: AsyncParsableCommand {
 /// Where the dashboard comes from: this home's store, or a running server's API.
 enum DashboardSource {
     case store(any GraceStoreBackend, StartupDashboardBuilder)
-    case server(base: String, endpoint: URL)
+    case server(base: String, endpoint: URL, token: String?)
 
     func read() async throws -> StartupDashboard {
         switch self {
@@ -128,14 +137,14 @@ enum DashboardSource {
             } catch {
                 throw DashboardSourceError(message: "cannot read the dashboard from the store: \(error)")
             }
-        case .server(_, let endpoint):
-            return try await Self.fetch(endpoint)
+        case .server(_, let endpoint, let token):
+            return try await Self.fetch(endpoint, token: token)
         }
     }
 
     /// The server's address, for full quick links; nil for the store.
     var baseURL: String? {
-        if case .server(let base, _) = self { return base }
+        if case .server(let base, _, _) = self { return base }
         return nil
     }
 
@@ -143,9 +152,10 @@ enum DashboardSource {
         if case .store(let store, _) = self { try? await store.shutdown() }
     }
 
-    static func fetch(_ endpoint: URL) async throws -> StartupDashboard {
+    static func fetch(_ endpoint: URL, token: String?) async throws -> StartupDashboard {
         var request = URLRequest(url: endpoint, timeoutInterval: 10)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data
         let response: URLResponse
         do {
@@ -155,6 +165,10 @@ enum DashboardSource {
         }
         guard let http = response as? HTTPURLResponse else {
             throw DashboardSourceError(message: "GET \(endpoint.absoluteString) did not answer over HTTP")
+        }
+        if http.statusCode == 401 {
+            throw DashboardSourceError(message: "GET \(endpoint.absoluteString) answered HTTP 401: the server needs its API token; "
+                + (token == nil ? "set GRACE_API_TOKEN (environment or .env)" : "GRACE_API_TOKEN here is not the server's"))
         }
         guard http.statusCode == 200 else {
             let body = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -24,6 +24,8 @@ struct SettingsCommand: ParsableCommand {
         let rows: [(String, String)] = [
             ("GRACE_HOME", settings.home), ("GRACE_HOST", settings.host), ("GRACE_PORT", String(settings.port)),
             ("GRACE_API_TOKEN", settings.apiToken == nil ? "(not set)" : "(set, masked)"),
+            ("GRACE_ALLOWED_HOSTS", settings.allowedHosts.isEmpty ? "(loopback only)" : settings.allowedHosts.joined(separator: ",")),
+            ("GRACE_METRICS_PUBLIC", String(settings.metricsPublic)),
             ("GRACE_LOG_LEVEL", settings.logLevel.rawValue), ("GRACE_LOG_MAX_BYTES", String(settings.logMaxBytes)),
             ("GRACE_LOG_MAX_FILES", String(settings.logMaxFiles)), ("STRUCTURED_LOGGING", String(settings.structuredLogging)),
             ("AUTO_SNAPSHOT_BEFORE_BOOT", String(settings.autoSnapshotBeforeBoot)),
@@ -34,7 +36,7 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", String(settings.maxUnattendedFixesPerHour)), ("GRACE_BOOT_PROFILE", settings.bootProfile.rawValue),
             ("GRACE_REQUIRED_SECRETS", settings.requiredSecrets.joined(separator: ",")),
             ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
-            ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0) (password masked)" } ?? "(not set: SQLite in the home)"),
+            ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0.displayURL) (password masked)" } ?? "(not set: SQLite in the home)"),
             ("GRACE_NODE_ID", settings.nodeID),
         ] + targetRows(settings.target)
         // Trace export follows the OpenTelemetry variables of the process environment, not Grace's settings.

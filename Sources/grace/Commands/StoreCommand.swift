@@ -36,7 +36,7 @@ struct StoreCommand: AsyncParsableCommand {
                 throw GraceExit.store
             }
             defer { runtime.sink.flush() }
-            say("copying \(runtime.layout.databasesDirectory) into \(url) (node \(runtime.settings.nodeID))")
+            say("copying \(runtime.layout.databasesDirectory) into \(url.displayURL) (node \(runtime.settings.nodeID))")
             let report: StoreCopier.Report
             do {
                 report = try await StoreCopier(layout: runtime.layout, destination: destination, nodeID: runtime.settings.nodeID).run { table in
@@ -58,7 +58,7 @@ struct StoreCommand: AsyncParsableCommand {
                 printError("the copy is incomplete; run the command again to resume")
                 throw GraceExit.failure
             }
-            say("done: set GRACE_DATABASE_URL=\(url) to use it")
+            say("done: set GRACE_DATABASE_URL=\(url.displayURL) to use it")
         }
     }
 }

@@ -18,6 +18,10 @@ enum BootConsole {
         line += String(repeating: " ", count: max(1, 18 - status.count)) + format(outcome.durationMS)
         for finding in outcome.findings where outcome.status != .passed && outcome.status != .skipped {
             line += "\n        - " + finding.message
+            // What a failed stage ran into, in a line (the report has all of it): "why", without opening the report.
+            if outcome.status == .failed, let first = finding.evidence.split(separator: "\n").first, !first.isEmpty {
+                line += "\n          " + (first.count > 200 ? first.prefix(200) + "…" : first)
+            }
         }
         for attempt in outcome.healing {
             line += "\n        * \(attempt.playbookID): \(attempt.decision)" + (attempt.succeeded ? " (fixed)" : " - " + attempt.detail)
