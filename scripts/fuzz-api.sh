@@ -72,12 +72,15 @@ BASE="http://127.0.0.1:$PORT"
 # A run with steps gives the fuzzer real ids to find through the list endpoints.
 curl -fsS -X POST -H "Authorization: Bearer $TOKEN" "$BASE/api/agent/runs?trigger=manual&subsystem=fuzz" >/dev/null
 
-# With GRACE_API_TOKEN set every operation but /health and the pages needs the token, reads included:
-# --header sends it on every request. Bodies go as application/json, the content type the document
-# names (anything else is a documented 415); the Host is 127.0.0.1:PORT, which Grace accepts.
+# With GRACE_API_TOKEN set every operation but /health needs the token, reads and the document
+# included: the document is fetched with it, and --header sends it on every request. Bodies go as
+# application/json, the content type the document names (anything else is a documented 415); the
+# Host is 127.0.0.1:PORT, which Grace accepts.
+curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" "$BASE/openapi.json" -o "$WORK/openapi.json" \
+    || { log "cannot fetch $BASE/openapi.json with the token"; exit 1; }
 log "schemathesis $SCHEMATHESIS_VERSION against $BASE/openapi.json (seed $SEED, $EXAMPLES examples per operation)"
 set +e
-(cd "$WORK" && "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
+(cd "$WORK" && "$VENV/bin/schemathesis" run "$WORK/openapi.json" --url "$BASE" \
     --header "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --seed "$SEED" --max-examples "$EXAMPLES" --workers 1 \

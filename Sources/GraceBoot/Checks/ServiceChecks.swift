@@ -87,7 +87,7 @@ struct HTTPSmokeCheck: BootCheck {
             do {
                 var request = URLRequest(url: url)
                 request.timeoutInterval = 5
-                let (data, response) = try await URLSession.shared.data(for: request)
+                let (data, response) = try await ShieldedHTTP.data(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if status != 200 {
                     findings.append(Finding(message: "GET \(path) returned \(status)", evidence: String(decoding: data.prefix(300), as: UTF8.self),

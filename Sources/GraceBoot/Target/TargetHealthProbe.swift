@@ -20,7 +20,7 @@ struct TargetHealthProbe: Sendable {
         var request = URLRequest(url: address)
         request.timeoutInterval = timeout
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
+            let (_, response) = try await ShieldedHTTP.data(for: request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             return Result(healthy: (200..<300).contains(status), detail: "GET \(url) returned \(status)")
         } catch {

@@ -60,7 +60,7 @@ enum DashboardPage {
         </style></head><body>
         <header><h1>Grace</h1><span id="boot-pill" class="pill s-unknown">unknown</span><span class="grow"></span>
         <span class="live"><span id="dot" class="dot"></span><span id="updated">connecting…</span></span>
-        <nav class="links"><a href="/docs">API docs</a><a href="/openapi.json">OpenAPI</a><a href="/metrics" data-auth>Metrics</a></nav></header>
+        <nav class="links"><a href="/docs" data-auth>API docs</a><a href="/openapi.json" data-auth>OpenAPI</a><a href="/metrics" data-auth>Metrics</a></nav></header>
         <div id="banner">Grace is not answering; retrying…</div>
         <form id="login"><label for="token">This Grace needs its API token (GRACE_API_TOKEN):</label>
         <input id="token" type="password" autocomplete="off" size="28" placeholder="API token"><button type="submit">Use token</button>
@@ -107,7 +107,10 @@ enum DashboardPage {
           const tab = window.open("", "_blank");
           const r = await fetch(link.getAttribute("href"), {cache: "no-store", headers: authHeaders()});
           if (r.status === 401) { if (tab) tab.close(); askForToken(true); return; }
-          const blob = new Blob([await r.text()], {type: (r.headers.get("Content-Type") || "text/plain").split(";")[0] === "application/json" ? "application/json" : "text/plain"});
+          // JSON as JSON, Grace's own API docs page as HTML, anything else as text.
+          const type = (r.headers.get("Content-Type") || "text/plain").split(";")[0];
+          const shown = type === "application/json" ? type : type === "text/html" && link.getAttribute("href") === "/docs" ? type : "text/plain";
+          const blob = new Blob([await r.text()], {type: shown});
           const address = URL.createObjectURL(blob);
           if (tab) tab.location = address; else window.location = address;
         });

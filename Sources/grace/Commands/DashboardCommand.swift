@@ -159,7 +159,7 @@ enum DashboardSource {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            (data, response) = try await ShieldedHTTP.data(for: request)
         } catch {
             throw DashboardSourceError(message: "cannot reach \(endpoint.absoluteString): \(error.localizedDescription)")
         }
