@@ -78,13 +78,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 throw GraceExit.configuration
             }
             // The server wants the token on every read when it has one; ours comes from the settings.
-            let loaded: SettingsLoader.Loaded
-            do {
-                loaded = try SettingsLoader().load(homeOverride: options.home)
-            } catch {
-                printError("\(error)")
-                throw GraceExit.configuration
-            }
+            let loaded = try options.loadSettings()
             return .server(base: base, endpoint: parsed, token: loaded.settings.apiToken)
         }
         let runtime = try Runtime.start(options, label: "grace.dashboard", console: false)

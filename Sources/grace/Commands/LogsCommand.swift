@@ -142,13 +142,7 @@ struct LogsCommand: AsyncParsableCommand {
             }
             return files
         }
-        let loaded: SettingsLoader.Loaded
-        do {
-            loaded = try SettingsLoader().load(homeOverride: options.home)
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let loaded = try options.loadSettings()
         let logFile = loaded.layout.logFile
         let paths = LogReader.files(forLog: logFile)
         if follow { return [logFile] }

@@ -12,13 +12,7 @@ struct SettingsCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let loaded: SettingsLoader.Loaded
-        do {
-            loaded = try SettingsLoader().load(homeOverride: options.home)
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let loaded = try options.loadSettings()
         for warning in loaded.warnings { printError("warning: " + warning) }
         let settings = loaded.settings
         let rows: [(String, String)] = [

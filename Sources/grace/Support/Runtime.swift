@@ -39,13 +39,7 @@ struct Runtime {
 
     /// Loads settings, prepares the home and bootstraps logging; exits with a clear message on bad input.
     static func start(_ options: GlobalOptions, label: String, console: Bool = true) throws -> Runtime {
-        let loaded: SettingsLoader.Loaded
-        do {
-            loaded = try SettingsLoader().load(homeOverride: options.home)
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let loaded = try options.loadSettings()
         for warning in loaded.warnings { printError("warning: " + warning) }
         let settings = loaded.settings
         do {
