@@ -18,10 +18,14 @@ public struct BuiltInHealer: StageHealer {
             // Worked out before governance: a restore that would discard rows still readable in the
             // damaged file is high risk, and waits for the operator whatever the playbook says.
             let candidates = Result { try restorer.candidates(for: damaged.compactMap(\.resource)) }
-            // A failure to find a healthy copy is reported when the action runs (or is observed).
+            // Without a healthy copy the plan says so, whatever governance decides; executing it fails with that error.
             let planned = try? candidates.get()
             let discards = planned?.contains { $0.plan.discardsReadableData } ?? false
-            let plan = "restore \(names) from the newest healthy snapshot" + (planned.map { " (" + SnapshotRestorer.describe($0) + ")" } ?? "")
+            let plan: String
+            switch candidates {
+            case .success(let found): plan = "restore \(names) from the newest healthy snapshot (" + SnapshotRestorer.describe(found) + ")"
+            case .failure(let error): plan = "restore \(names) from the newest healthy snapshot (not possible now: \(error))"
+            }
             let approval = " To approve, with Grace stopped: " + (planned ?? []).map {
                 "grace snapshot restore \($0.plan.snapshotID) --only \($0.name)" + ($0.plan.discardsReadableData ? " --discard-newer" : "")
             }.joined(separator: "; ")
