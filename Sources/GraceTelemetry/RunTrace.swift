@@ -85,7 +85,8 @@ public struct RunTrace: Sendable, Equatable {
                 continue
             }
             spans.append(SpanPlan(name: step.stepType, startNanoseconds: stepStart,
-                                  endNanoseconds: stepStart.addingClamped(Self.nanoseconds(milliseconds: step.durationMS)),
+                                  endNanoseconds: step.endedAt.flatMap(Self.instant).map { max($0, stepStart) }
+                                      ?? stepStart.addingClamped(Self.nanoseconds(milliseconds: step.durationMS)),
                                   attributes: Self.attributes(of: step, nodeID: run.nodeID), status: Self.status(of: step)))
         }
         self.steps = spans
@@ -107,11 +108,13 @@ public struct RunTrace: Sendable, Equatable {
         return attributes
     }
 
-    /// Success is ok and failure an error; an aborted run was stopped, not broken, so its status stays unset.
+    /// Success is ok; failure, and a partial boot (a stage failed), an error; an aborted run was
+    /// stopped, not broken, so its status stays unset.
     static func status(of status: AgentRun.Status) -> SpanStatus? {
         switch status {
         case .success: SpanStatus(code: .ok)
         case .failed: SpanStatus(code: .error, message: "run failed")
+        case .partial: SpanStatus(code: .error, message: "partial: a stage failed")
         case .active, .aborted: nil
         }
     }

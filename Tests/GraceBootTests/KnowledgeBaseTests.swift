@@ -188,6 +188,21 @@ import Testing
         #expect(Learning.bestFix(for: pattern, stats: stats) == "unlock_database")
     }
 
+    @Test func aDefaultThatKeepsFailingGivesWayToAnUntriedAlternativeAndTheReasonSaysSo() throws {
+        var pattern = try #require(try BuiltInKnowledgeBase.load().pattern("database_locked"))
+        pattern.alternativePlaybooks = ["restart_lock_holder"]
+        let failedTwice = [PlaybookStats(playbookID: "unlock_database", patternID: pattern.id, attempts: 2, successes: 0)]
+        // Both bounds are 0 (no success, and no attempt): the one that failed less is chosen.
+        let ranked = Learning.rankFixes(for: pattern, stats: failedTwice)
+        #expect(ranked.map(\.playbookID) == ["restart_lock_holder", "unlock_database"])
+        #expect(Learning.explainChoice(ranked, defaultPlaybook: "unlock_database")
+                == "unlock_database failed 2 of 2 attempts; restart_lock_holder has not been tried yet")
+        // With no history the default goes first, and says why.
+        let fresh = Learning.rankFixes(for: pattern, stats: [])
+        #expect(fresh.first?.playbookID == "unlock_database")
+        #expect(Learning.explainChoice(fresh, defaultPlaybook: "unlock_database").contains("default"))
+    }
+
     @Test func predictionsComeFromHistoryAndPreconditions() {
         let predictions = Learning.predictFailures(recentBoots: [["database_locked"], [], ["database_locked"], []],
                                                    preconditions: .init(localeIsUTF8: false, missingRequiredSecrets: ["GITHUB_TOKEN"]))

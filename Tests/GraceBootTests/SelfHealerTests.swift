@@ -96,9 +96,12 @@ final class HealingFixture {
         let events = try await fixture.store.repositories.verifications.recent(limit: 5)
         #expect(events.first?.passed == true && events.first?.playbookID == "apply_pending_migrations")
         #expect(try await fixture.store.repositories.playbooks.stats().map { [$0.attempts, $0.successes] } == [[1, 1]])
-        // Running again is idempotent: nothing left to apply, still verified.
+        // A failure that names no table cannot be verified: "some table has this column" would pass
+        // by construction (Grace's own `playbooks` table has `risk_level`), so it fails, saying so.
         let again = await healer.handle(try fixture.match("no such column: passed"), runID: nil)
-        #expect(again.attempt.succeeded && again.attempt.detail.contains("no pending migrations"))
+        #expect(again.attempt.detail.contains("no pending migrations"), "\(again.attempt.detail)")
+        #expect(!again.attempt.succeeded && again.verification?.passed == false)
+        #expect(again.verification?.result.contains("cannot verify") == true, "\(again.verification?.result ?? "")")
     }
 
     @Test func aLockedDatabaseIsWaitedOut() async throws {

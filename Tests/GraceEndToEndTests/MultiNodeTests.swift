@@ -82,6 +82,9 @@ extension EndToEnd {
             var binary = try GraceBinary()
             binary.environment["GRACE_DATABASE_URL"] = database
             binary.environment["GRACE_NODE_ID"] = name
+            // Approvals run only where execution is enabled (observe-only claims nothing).
+            binary.environment["SELF_HEAL_EXECUTE"] = "true"
+            binary.environment["SELF_HEAL_OBSERVE_ONLY"] = "false"
             return binary
         }
 
@@ -135,7 +138,8 @@ extension EndToEnd {
             let (_, timeline) = try await Self.request("GET", b, "/api/agent/runs/\(idA)/timeline")
             #expect((timeline["steps"] as? [Any])?.count == 40)
 
-            // An approval raised by node B, approved on node A, is executed once, by node B.
+            // An approval raised by node B, approved on node A, is executed once, by node B. It records
+            // no failure to fix, so it ends `failed` (nothing ran) rather than claiming success.
             let approvalID = "apr_e2e_\(UUID().uuidString.prefix(8).lowercased())"
             try Self.psql(database, """
                 INSERT INTO approval_requests (event_id, status, requested_by, reason, playbook_id, created_at, node_id)
@@ -144,11 +148,11 @@ extension EndToEnd {
             let (approveStatus, approved) = try await Self.request("POST", a, "/api/approvals/\(approvalID)/approve", json: ["reason": "e2e"])
             #expect(approveStatus == 200 && approved["status"] as? String == "approved")
             var status = ""
-            for _ in 0..<600 where status != "executed" {
+            for _ in 0..<600 where status != "failed" {
                 status = try Self.psql(database, "SELECT status FROM approval_requests WHERE event_id = '\(approvalID)'")
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(status == "executed")
+            #expect(status == "failed")
             // Both nodes keep polling; a few more polls must not run it again.
             try await Task.sleep(for: .seconds(3))
             let executions = try Self.psql(database, """

@@ -241,7 +241,13 @@ extension EndToEnd {
                 try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
             })
             let executed = try service.query("SELECT status FROM approval_requests WHERE event_id = '\(id)'")
-            #expect(executed.first?["status"] as? String == "executed")
+            // The approval ends with its fix's verified outcome, linked to the playbook run.
+            #expect(try await eventually {
+                try service.query("SELECT status FROM approval_requests WHERE event_id = '\(id)'").first?["status"] as? String == "succeeded"
+            }, "\(executed)")
+            let linked = try service.query("SELECT json_extract(details, '$.playbook_run_id') AS run FROM approval_requests WHERE event_id = '\(id)'")
+            let playbookRun = try #require(linked.first?["run"] as? String)
+            #expect(try service.query("SELECT status FROM playbook_runs WHERE id = '\(playbookRun)'").first?["status"] as? String == "succeeded")
             #expect(await service.isHealthy())
         }
 
@@ -256,6 +262,24 @@ extension EndToEnd {
             let approvals = try service.grace.run(["approvals", "list"])
             #expect(approvals.stdout.contains("fix_circular_imports"), "\(approvals.stdout)")
             #expect(try service.stage("target_bring_up")["status"] as? String == "skipped")
+            // A partial boot is `partial` in the store, not `success`.
+            #expect(try service.query("SELECT status FROM agent_runs WHERE kind = 'boot'").map { $0["status"] as? String } == ["partial"])
+            // Each stage step starts when the stage starts, ends after it, and lies inside its run.
+            let stages = try service.query("""
+                SELECT s.description, s.timestamp AS started, s.ended_at AS ended, r.started_at AS run_start, r.ended_at AS run_end
+                FROM agent_steps s JOIN agent_runs r USING (run_id) WHERE r.kind = 'boot' AND s.status IN ('success', 'failed')
+                """)
+            #expect(stages.count >= 5, "\(stages)")
+            for stage in stages {
+                let started = try #require(stage["started"] as? String), ended = try #require(stage["ended"] as? String, "\(stage)")
+                let runStart = try #require(stage["run_start"] as? String), runEnd = try #require(stage["run_end"] as? String)
+                #expect(runStart <= started && started <= ended && ended <= runEnd, "\(stage)")
+            }
+            // The same failure boot after boot: one pending approval, not one per boot.
+            for _ in 0..<2 { #expect(try service.grace.run(["boot"]).status == 5) }
+            let pending = try service.query("SELECT event_id FROM approval_requests WHERE status = 'pending' AND pattern_id = 'circular_import_avn_models'")
+            #expect(pending.count == 1, "\(pending)")
+            #expect(try service.query("SELECT status FROM agent_runs WHERE kind = 'boot'").map { $0["status"] as? String } == ["partial", "partial", "partial"])
         }
 
         @Test("a failed service boot restores its database and env file byte for byte; Grace's own files stay")
@@ -306,6 +330,20 @@ extension EndToEnd {
             let attempt = try #require(healing.first { $0["playbook_id"] as? String == "verify_async_subscriptions" })
             #expect(attempt["succeeded"] as? Bool == false)
             #expect((attempt["detail"] as? String)?.contains("human action required") == true)
+            // Not a failure: the fix waits for the developer to confirm it, and counts only then.
+            let waiting = try service.query(
+                "SELECT event_id FROM approval_requests WHERE status = 'pending' AND json_extract(details, '$.awaiting') = 'confirmation'")
+            let id = try #require(waiting.first?["event_id"] as? String, "\(waiting)")
+            #expect(try service.query("SELECT attempts FROM playbook_stats WHERE playbook_id = 'verify_async_subscriptions'").isEmpty)
+            let confirmed = try service.grace.run(["approvals", "confirm", id, "--reason", "awaited the coroutine"])
+            #expect(confirmed.status == 0 && confirmed.stdout.contains("counts as succeeded"), "\(confirmed.stdout)\(confirmed.stderr)")
+            #expect(try service.query("SELECT status FROM approval_requests WHERE event_id = '\(id)'").first?["status"] as? String == "succeeded")
+            let stats = try service.query("SELECT attempts, successes FROM playbook_stats WHERE playbook_id = 'verify_async_subscriptions'")
+            #expect(stats.first?["attempts"] as? Int == 1 && stats.first?["successes"] as? Int == 1, "\(stats)")
+            let verification = try service.query("SELECT passed FROM verification_events WHERE verification_type = 'human_confirmation'")
+            #expect(verification.first?["passed"] as? Int == 1)
+            // Confirming twice is refused.
+            #expect(try service.grace.run(["approvals", "confirm", id]).status != 0)
         }
 
         @Test("killing Grace with SIGKILL leaves no service process behind")

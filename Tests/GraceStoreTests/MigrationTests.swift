@@ -16,9 +16,45 @@ import Testing
         let health = try await second.health()
         #expect(health.count == 2)
         #expect(health.allSatisfy { $0.isHealthy })
-        #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by"])
+        #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by",
+                                              "v6_truthful_outcomes"])
         #expect(health[1].appliedMigrations == ["v1_metrics", "v2_node_id"])
         try second.close()
+    }
+
+    @Test func aHomeFromBeforeTruthfulOutcomesKeepsEveryRowAndAcceptsTheNewStatuses() async throws {
+        let home = try TemporaryHome()
+        try FileManager.default.createDirectory(atPath: home.layout.databasesDirectory, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: home.layout.graceDatabase)
+        try Schema.graceMigrator.migrate(old, upTo: "v5_decision_claimed_by")
+        try await old.write { db in
+            try db.execute(sql: """
+                INSERT INTO agent_runs (run_id, kind, trigger, subsystem, status, started_at, ended_at, node_id)
+                    VALUES ('run_old', 'boot', 'boot', 'boot_pipeline', 'success', '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:01.000000Z', 'n1');
+                INSERT INTO agent_steps (step_id, run_id, timestamp, step_type, subsystem, status, updated_at)
+                    VALUES ('stp_old', 'run_old', '2025-01-01T00:00:00.500000Z', 'boot_stage', 'boot_pipeline', 'success', '2025-01-01T00:00:01.000000Z');
+                INSERT INTO approval_requests (event_id, status, requested_by, reason, created_at, node_id, decision_claimed_by)
+                    VALUES ('apr_old', 'executed', 'grace', 'why', '2025-01-01T00:00:00.000000Z', 'n1', 'ops');
+                """)
+        }
+        try old.close()
+
+        let store = try SQLiteStore(layout: home.layout, nodeID: "n1")
+        let repositories = store.repositories
+        let run = try #require(try await repositories.runs.run(id: "run_old"))
+        #expect(run.status == .success && run.nodeID == "n1" && run.endedAt == "2025-01-01T00:00:01.000000Z")
+        let steps = try await repositories.runs.steps(runID: "run_old")
+        #expect(steps.map(\.stepID) == ["stp_old"] && steps.first?.endedAt == nil)
+        let approval = try #require(try await repositories.approvals.approval(id: "apr_old"))
+        #expect(approval.status == .executed && approval.decisionClaimedBy == "ops")
+        let partial = try await repositories.runs.create(AgentRun(kind: "boot", trigger: .boot, subsystem: "boot_pipeline"))
+        #expect(try await repositories.runs.complete(runID: partial.runID, status: .partial, at: Timestamp.now()).status == .partial)
+        // The foreign key from steps to runs still holds on the rebuilt table.
+        await #expect(throws: (any Error).self) {
+            try await repositories.runs.addStep(TimelineStep(runID: "run_missing", stepType: "x", subsystem: "s", description: "", status: .success))
+        }
+        #expect(try await store.health().allSatisfy(\.isHealthy))
+        try store.close()
     }
 
     @Test func everyOriginalTableAndColumnExists() async throws {

@@ -22,6 +22,45 @@ import Testing
         #expect(try await runs.steps(runID: run.runID) == [updated])
     }
 
+    @Test(arguments: Backend.available) func stepsKeepTheirStartAndEndAndRunsMayBePartial(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let runs = test.repositories.runs
+        let run = try await runs.create(AgentRun(kind: "boot", trigger: .boot, subsystem: "boot_pipeline"))
+        let running = try await runs.addStep(TimelineStep(runID: run.runID, timestamp: "2025-01-01T00:00:01.000000Z", stepType: "boot_stage",
+                                                          subsystem: "boot_pipeline", description: "preflight_gate", status: .running))
+        #expect(running.endedAt == nil, "a running step has not ended")
+        let ended = try await runs.updateStep(runID: run.runID, stepID: running.stepID,
+                                              StepUpdate(status: .failed, durationMS: 1500, endedAt: "2025-01-01T00:00:02.500000Z"))
+        #expect(ended.startedAt == "2025-01-01T00:00:01.000000Z" && ended.endedAt == "2025-01-01T00:00:02.500000Z")
+        // A step stored already final, with a duration and no end: it ends its duration after its start.
+        let whole = try await runs.addStep(TimelineStep(runID: run.runID, timestamp: "2025-01-01T00:00:03.000000Z", stepType: "verification",
+                                                        subsystem: "s", description: "", status: .success, durationMS: 250))
+        #expect(whole.endedAt == "2025-01-01T00:00:03.250000Z")
+        #expect(try await runs.steps(runID: run.runID).map(\.endedAt) == ["2025-01-01T00:00:02.500000Z", "2025-01-01T00:00:03.250000Z"])
+        let completed = try await runs.complete(runID: run.runID, status: .partial, at: Timestamp.now())
+        #expect(completed.status == .partial)
+        #expect(try await runs.run(id: run.runID)?.status == .partial)
+        #expect(try await runs.runs(matching: RunQuery(status: .partial)).map(\.runID) == [run.runID])
+    }
+
+    @Test(arguments: Backend.available) func anExecutedApprovalEndsWithItsOutcome(backend: Backend) async throws {
+        let test = try await TestStore.open(backend, nodeID: "node-a")
+        let approvals = test.repositories.approvals
+        let request = try await approvals.create(ApprovalRequest(requestedBy: "grace", reason: "r", playbookID: "p", details: ["scope": "grace"]))
+        _ = try await approvals.decide(id: request.eventID, approve: true, by: "cli", claimedBy: nil, reason: nil)
+        var claimed = try #require(try await approvals.claimApproved(node: "node-a"))
+        #expect(claimed.status == .executed)
+        claimed.status = .failed
+        claimed.details = ["scope": "grace", "playbook_run_id": "pbr_1", "outcome": "verification failed"]
+        try await approvals.finish(claimed)
+        let stored = try #require(try await approvals.approval(id: request.eventID))
+        #expect(stored.status == .failed && stored.details?["playbook_run_id"]?.stringValue == "pbr_1")
+        // Only an executed request can end: a finished one is left as it is.
+        claimed.status = .succeeded
+        try await approvals.finish(claimed)
+        #expect(try await approvals.approval(id: request.eventID)?.status == .failed)
+    }
+
     @Test(arguments: Backend.available) func endedAfterListsEndedRunsOldestEndFirst(backend: Backend) async throws {
         let test = try await TestStore.open(backend, nodeID: "node-a")
         let runs = test.repositories.runs

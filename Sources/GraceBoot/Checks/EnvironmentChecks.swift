@@ -91,13 +91,12 @@ struct UTF8LocaleCheck: BootCheck {
         let environment = ProcessInfo.processInfo.environment
         let locale = LocaleEnvironment.current(environment)
         var findings: [Finding] = []
+        // A check changes nothing (observe-only included): a service that needs UTF-8 gets it from
+        // its env file, which `fix_unicode_logging` writes.
         if !LocaleEnvironment.isUTF8(environment) {
-            // Children (a supervised Python service) inherit these: the fix for UnicodeEncodeError 'charmap'.
-            setenv("LC_ALL", "C.UTF-8", 1)
-            findings.append(Finding(message: "locale was not UTF-8; set LC_ALL=C.UTF-8 for this process and its children",
+            findings.append(Finding(message: "locale is not UTF-8: children that print non-ASCII text may fail (fix_unicode_logging writes LC_ALL=C.UTF-8 to the service's env file)",
                                     evidence: "locale: \(locale.isEmpty ? "(unset)" : locale)", code: "locale_not_utf8"))
         }
-        if environment["PYTHONIOENCODING"] == nil { setenv("PYTHONIOENCODING", "utf-8", 1) }
         return .from(findings, otherwise: .warning)
     }
 }

@@ -27,8 +27,11 @@ public struct ApprovalExecutor: Sendable {
     }
 
     /// Claims and runs every approved request waiting for this node; returns the ids it ran.
+    /// While execution is disabled (observe-only, `SELF_HEAL_EXECUTE=false`) nothing is claimed:
+    /// approved requests wait, approved, until it is enabled.
     @discardableResult
     public func drain() async throws -> [String] {
+        guard healer.policy.mayExecute else { return [] }
         var executed: [String] = []
         while let approval = try await repositories.approvals.claimApproved(node: nodeID) {
             executed.append(approval.eventID)
@@ -41,20 +44,43 @@ public struct ApprovalExecutor: Sendable {
         let id = approval.eventID
         var payload: [String: JSONValue] = ["playbook_id": approval.playbookID.map(JSONValue.string) ?? .null]
         let result: String
-        if let match = SelfHealer.match(fromApprovalDetails: approval.details) {
+        if SelfHealer.awaitsConfirmation(approval.details) {
+            // Approving a confirmation request (the API's approve) confirms the fix a person made: nothing runs again.
+            await healer.settleConfirmation(approval, confirmed: true)
+            payload["detail"] = .string("confirmed by \(approval.decisionBy ?? "a person")")
+            result = "confirmed"
+        } else if let match = SelfHealer.match(fromApprovalDetails: approval.details) {
             // A fix for the supervised service must reach the service, never Grace's own home.
             let outcome = SelfHealer.isTargetApproval(approval.details)
                 ? await targetFixes?(approval, match)
                 : await healer.handle(match, runID: approval.runID, approvedID: id)
-            payload["detail"] = .string(outcome?.attempt.detail ?? "no supervised service on this node (GRACE_TARGET_COMMAND); nothing ran")
-            result = outcome.map { $0.attempt.succeeded ? "succeeded" : "failed" } ?? "nothing_to_run"
+            let detail = outcome?.attempt.detail ?? "no supervised service on this node (GRACE_TARGET_COMMAND); nothing ran"
+            payload["detail"] = .string(detail)
+            payload["playbook_run_id"] = outcome?.playbookRunID.map(JSONValue.string) ?? .null
+            if let outcome, outcome.applied != nil {
+                // Applied; the approval ends when the recovery is verified (``SelfHealer/settle``).
+                result = "applied"
+            } else {
+                let succeeded = outcome?.attempt.succeeded ?? false
+                result = succeeded ? "succeeded" : "failed"
+                await healer.finishApproval(id, succeeded: succeeded, playbookRunID: outcome?.playbookRunID, detail: detail)
+            }
         } else {
-            result = "nothing_to_run"
+            // Nothing says what to run: the approval fails rather than claiming a fix ran.
+            let detail = "the approval records no failure to fix (no match in its details); nothing ran"
+            payload["detail"] = .string(detail)
+            result = "failed"
+            await healer.finishApproval(id, succeeded: false, playbookRunID: nil, detail: detail)
         }
         logger.notice("approved playbook executed", metadata: ["subsystem": "governance", "event_type": "approval_executed",
                                                                "approval_id": "\(id)", "result": "\(result)"])
-        _ = try? await repositories.audit.append(AuditEvent(actor: "grace", action: "approval.execute", resource: "approval/\(id)",
-                                                            subsystem: "governance", payload: .object(payload), result: result))
+        do {
+            _ = try await repositories.audit.append(AuditEvent(actor: "grace", action: "approval.execute", resource: "approval/\(id)",
+                                                               subsystem: "governance", payload: .object(payload), result: result))
+        } catch {
+            logger.error("could not audit an executed approval", metadata: [
+                "subsystem": "governance", "event_type": "store_error", "approval_id": "\(id)", "error": "\(error)"])
+        }
     }
 }
 

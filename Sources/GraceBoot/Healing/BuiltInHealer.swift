@@ -3,113 +3,80 @@ import GraceCore
 import GraceLog
 import GraceStore
 
-/// Heals what Grace's own stages find (a damaged database, an unclean shutdown), under governance.
+/// Turns what Grace's own stages find (a damaged database, an unclean shutdown) into matches of
+/// ``StageFailurePatterns`` and hands them to the ``SelfHealer``: the same governance, approvals,
+/// playbook actions, verification, audit and learning as every other fix.
 ///
-/// Every decision is audited (when the store is usable) and recorded as a playbook run.
+/// What only this healer knows goes in with the match (``SelfHealer/Conditions``): a restore that
+/// would discard rows still readable in the damaged file is high risk; restores are counted from
+/// the damaged copies kept beside each database, since the store they would be counted in is the
+/// one that is damaged; and the plan names the snapshot and how to approve it by hand.
 public struct BuiltInHealer: StageHealer {
     public init() {}
 
     public func heal(stage: String, findings: [Finding], in context: BootContext) async -> [HealingAttempt] {
-        var attempts: [HealingAttempt] = []
-        let damaged = findings.filter { $0.code == "database_damaged" }
-        if !damaged.isEmpty {
-            let restorer = SnapshotRestorer(snapshots: context.snapshots)
-            let names = damaged.compactMap(\.resource).map(Self.fileName).joined(separator: ", ")
-            // Worked out before governance: a restore that would discard rows still readable in the
-            // damaged file is high risk, and waits for the operator whatever the playbook says.
-            let candidates = Result { try restorer.candidates(for: damaged.compactMap(\.resource)) }
-            // Without a healthy copy the plan says so, whatever governance decides; executing it fails with that error.
-            let planned = try? candidates.get()
-            let discards = planned?.contains { $0.plan.discardsReadableData } ?? false
-            let plan: String
-            switch candidates {
-            case .success(let found): plan = "restore \(names) from the newest healthy snapshot (" + SnapshotRestorer.describe(found) + ")"
-            case .failure(let error): plan = "restore \(names) from the newest healthy snapshot (not possible now: \(error))"
-            }
-            let approval = " To approve, with Grace stopped: " + (planned ?? []).map {
-                "grace snapshot restore \($0.plan.snapshotID) --only \($0.name)" + ($0.plan.discardsReadableData ? " --discard-newer" : "")
-            }.joined(separator: "; ")
-            // Bounded like every unattended fix: a file damaged again and again (a failing disk, a
-            // bad writer) is restored at most the breaker's number of times an hour, then waits.
-            let breaker = GovernancePolicy(settings: context.settings).breaker
-            let restores = breaker.state(unattendedFixesAt: restorer.restoreTimes(of: damaged.compactMap(\.resource)), now: Date())
-            attempts.append(await govern(playbookID: "restore_database_snapshot", in: context, plan: plan,
-                                         escalation: discards ? .high : nil, breaker: (restores, "database_damaged"), approvalHint: approval) {
-                await context.closeStore()
-                return try restorer.restore(candidates.get())
-            })
-        }
-        if findings.contains(where: { $0.code == "unclean_shutdown" }) {
-            attempts.append(await govern(playbookID: "recover_after_unclean_shutdown", in: context,
-                                         plan: "checkpoint both write-ahead logs and re-check integrity") {
-                let health = try await context.requireStore().health()
-                guard health.allSatisfy(\.isHealthy) else { throw HealingError("integrity check failed after recovery: \(health)") }
-                return "databases checked: " + health.map { "\(Self.fileName($0.path)) \($0.integrity)" }.joined(separator: ", ")
-            })
-        }
-        return attempts
+        await healVerifiedByRerun(stage: stage, findings: findings, in: context).attempts
     }
 
-    struct HealingError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    public func healVerifiedByRerun(stage: String, findings: [Finding], in context: BootContext) async -> StageHealing {
+        let damaged = findings.filter { $0.code == "database_damaged" }
+        let unclean = findings.filter { $0.code == "unclean_shutdown" }
+        guard !damaged.isEmpty || !unclean.isEmpty else { return StageHealing(attempts: []) }
+        let healer: SelfHealer
+        do {
+            healer = try KnowledgeBaseHealer.makeHealer(for: context)
+        } catch {
+            let detail = "cannot heal: the knowledge base cannot be used (\(error))"
+            context.logger.error("\(detail)", metadata: ["subsystem": "self_heal", "event_type": "playbook_decision"])
+            return StageHealing(attempts: [HealingAttempt(playbookID: "-", decision: GovernanceDecision.observe.rawValue, succeeded: false, detail: detail)])
+        }
+        var healing = StageHealing(attempts: [])
+        func handle(_ match: SignatureMatch, _ conditions: SelfHealer.Conditions) async {
+            let outcome = await healer.handle(match, runID: context.runID, verifiesRecovery: true, conditions: conditions)
+            healing.attempts.append(outcome.attempt)
+            if let applied = outcome.applied { healing.pending.append(PendingStageFix(healer: healer, fix: applied)) }
+        }
+        if !damaged.isEmpty {
+            let paths = damaged.compactMap(\.resource)
+            await handle(Self.match("database_damaged", damaged, captures: ["database": paths.map(Self.fileName).joined(separator: ",")]),
+                         restoreConditions(for: paths, in: context))
+        }
+        if !unclean.isEmpty {
+            await handle(Self.match("unclean_shutdown", unclean, captures: [:]),
+                         SelfHealer.Conditions(plan: "checkpoint both write-ahead logs and check both databases' integrity"))
+        }
+        return healing
+    }
+
+    /// The restore's plan, its risk, its breaker and the command that approves it by hand.
+    private func restoreConditions(for paths: [String], in context: BootContext) -> SelfHealer.Conditions {
+        let restorer = SnapshotRestorer(snapshots: context.snapshots)
+        let names = paths.map(Self.fileName).joined(separator: ", ")
+        let plan: String
+        var planned: [SnapshotRestorer.Candidate] = []
+        do {
+            planned = try restorer.candidates(for: paths)
+            plan = "restore \(names) from the newest healthy snapshot (" + SnapshotRestorer.describe(planned) + ")"
+        } catch {
+            // Without a healthy copy the plan says so; executing it fails with that error.
+            plan = "restore \(names) from the newest healthy snapshot (not possible now: \(error))"
+        }
+        let discards = planned.contains { $0.plan.discardsReadableData }
+        let hint = planned.isEmpty ? "" : " To approve, with Grace stopped: " + planned.map {
+            "grace snapshot restore \($0.plan.snapshotID) --only \($0.name)" + ($0.plan.discardsReadableData ? " --discard-newer" : "")
+        }.joined(separator: "; ")
+        // Bounded like every unattended fix: a file damaged again and again (a failing disk, a bad
+        // writer) is restored at most the breaker's number of times an hour, then waits.
+        let breaker = GovernancePolicy(settings: context.settings).breaker
+        let restores = breaker.state(unattendedFixesAt: restorer.restoreTimes(of: paths), now: Date())
+        return SelfHealer.Conditions(minimumRisk: discards ? .high : nil, breaker: restores, plan: plan, approvalHint: hint)
+    }
+
+    static func match(_ patternID: String, _ findings: [Finding], captures: [String: String]) -> SignatureMatch {
+        SignatureMatch(patternID: patternID, lineNumber: 0,
+                       line: findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: ": ") }.joined(separator: "; "),
+                       captures: captures)
     }
 
     static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
-
-    /// Applies governance to one playbook, runs `action` when allowed, and records everything.
-    ///
-    /// `escalation` raises the playbook's risk for this one decision (a restore that would discard
-    /// newer data); `approvalHint` tells the operator how to approve it.
-    private func govern(playbookID: String, in context: BootContext, plan: String, escalation: RiskLevel? = nil,
-                        breaker: (state: FixBreaker.State, patternID: String)? = nil, approvalHint: String = "",
-                        action: () async throws -> String) async -> HealingAttempt {
-        let playbook = context.playbooks.first { $0.id == playbookID } ?? (try? BuiltInPlaybooks.load())?.first { $0.id == playbookID }
-        let risk = max(playbook?.riskLevel ?? .critical, escalation ?? .low)
-        let tier = playbook?.autonomyTier ?? .tier0
-        let policy = GovernancePolicy(settings: context.settings)
-        let decision = breaker.map { policy.decide(risk: risk, tier: tier, breaker: $0.state) } ?? policy.decide(risk: risk, tier: tier)
-        let breakerNote = breaker.flatMap { breaker in
-            breaker.state.isOpen ? " " + policy.breaker.explanation(breaker.state, patternID: breaker.patternID, playbookID: playbookID) + "." : nil
-        } ?? ""
-        var attempt = HealingAttempt(playbookID: playbookID, decision: decision.rawValue, succeeded: false, detail: plan)
-        await withPlaybook(playbookID) {
-            switch decision {
-            case .observe:
-                attempt.detail = "observe only (SELF_HEAL_OBSERVE_ONLY / SELF_HEAL_EXECUTE): would \(plan)"
-            case .awaitApproval:
-                attempt.detail = "approval required (\(risk.rawValue) risk, \(tier)): would \(plan)." + breakerNote + approvalHint
-                if let store = context.store {
-                    _ = try? await store.repositories.approvals.create(ApprovalRequest(
-                        requestedBy: "grace", reason: attempt.detail, playbookID: playbookID, runID: context.runID))
-                }
-            case .execute:
-                do {
-                    attempt.detail = try await action()
-                    attempt.succeeded = true
-                } catch {
-                    attempt.detail = "\(plan) failed: \(error)"
-                }
-            }
-            context.logger.notice("healing decision", metadata: [
-                "subsystem": "self_heal", "event_type": "playbook_decision", "decision": "\(decision.rawValue)",
-                "succeeded": "\(attempt.succeeded)", "detail": "\(attempt.detail)"])
-            await record(attempt, in: context)
-        }
-        return attempt
-    }
-
-    private func record(_ attempt: HealingAttempt, in context: BootContext) async {
-        guard let store = context.store else { return }
-        let repositories = store.repositories
-        let status: PlaybookRun.Status = attempt.decision != GovernanceDecision.execute.rawValue ? .observed : attempt.succeeded ? .succeeded : .failed
-        try? await repositories.playbooks.record(PlaybookRun(playbookID: attempt.playbookID, runID: context.runID, status: status,
-                                                             decision: attempt.decision, endedAt: Timestamp.now(),
-                                                             details: ["detail": .string(attempt.detail)]))
-        _ = try? await repositories.audit.append(AuditEvent(
-            actor: "grace", action: "playbook.\(attempt.decision)", resource: "playbook/\(attempt.playbookID)", subsystem: "self_heal",
-            payload: ["run_id": .string(context.runID), "detail": .string(attempt.detail)],
-            result: attempt.decision == "execute" ? (attempt.succeeded ? "succeeded" : "failed") : attempt.decision))
-    }
-
 }

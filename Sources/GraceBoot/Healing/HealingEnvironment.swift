@@ -45,6 +45,14 @@ public struct HealingEnvironment: Sendable {
                            envDefaults: loadDefaults(layout.path("env.defaults")))
     }
 
+    /// The environment a process started for this scope now gets: Grace's, then the env file
+    /// (as ``TargetProcess/environment(safeMode:runID:)`` builds the service's).
+    public func effectiveEnvironment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in EnvFile.values(in: envFile) { environment[key] = value }
+        return environment
+    }
+
     /// Reads a defaults file in `.env` form; a missing or unreadable file gives no defaults.
     public static func loadDefaults(_ path: String) -> [String: String] {
         EnvFile.values(in: path)

@@ -72,6 +72,36 @@ public struct SelfHealer: Sendable {
         public var applied: AppliedFix?
         /// Whether the circuit breaker turned this match into an approval.
         public var breakerOpen = false
+        /// The `playbook_runs` row of an executed fix.
+        public var playbookRunID: String?
+    }
+
+    /// What a caller knows about one match that the playbook does not say: a risk it must be
+    /// treated as at least (a restore that would discard rows), the breaker's state when the
+    /// store cannot count it, the concrete plan, and how the operator can approve it by hand.
+    public struct Conditions: Sendable {
+        public var minimumRisk: RiskLevel?
+        public var breaker: FixBreaker.State?
+        public var plan: String?
+        public var approvalHint: String?
+
+        public init(minimumRisk: RiskLevel? = nil, breaker: FixBreaker.State? = nil, plan: String? = nil, approvalHint: String? = nil) {
+            self.minimumRisk = minimumRisk
+            self.breaker = breaker
+            self.plan = plan
+            self.approvalHint = approvalHint
+        }
+    }
+
+    /// This healer writing its records to `repositories` (a store opened after it was made).
+    public func recording(to repositories: GraceRepositories?) -> SelfHealer {
+        SelfHealer(knowledgeBase: knowledgeBase, playbooks: playbooks, policy: policy, environment: environment, repositories: repositories,
+                   knowledgeFile: knowledgeFile, logger: logger, nodeID: nodeID)
+    }
+
+    /// A pattern of the knowledge base, or one Grace's own stages find (``StageFailurePatterns``).
+    public func pattern(_ id: String) -> FailurePattern? {
+        knowledgeBase.pattern(id) ?? StageFailurePatterns.pattern(id)
     }
 
     /// The key a match is counted and de-duplicated under: its pattern and this healer's target.
@@ -111,8 +141,9 @@ public struct SelfHealer: Sendable {
     /// run that a human approved (the approval is already marked executed by the caller).
     /// `verifiesRecovery` says the caller verifies the recovery afterwards and settles the fix
     /// (``Outcome/applied``); otherwise the post-fix verification decides its outcome at once.
-    public func handle(_ match: SignatureMatch, runID: String?, approvedID: String? = nil, verifiesRecovery: Bool = false) async -> Outcome {
-        guard let pattern = knowledgeBase.pattern(match.patternID) else {
+    public func handle(_ match: SignatureMatch, runID: String?, approvedID: String? = nil, verifiesRecovery: Bool = false,
+                       conditions: Conditions = Conditions()) async -> Outcome {
+        guard let pattern = pattern(match.patternID) else {
             return Outcome(attempt: HealingAttempt(playbookID: "-", patternID: match.patternID, decision: "observe", succeeded: false,
                                                    detail: "unknown pattern \(match.patternID)"), decision: .observe)
         }
@@ -122,13 +153,16 @@ public struct SelfHealer: Sendable {
             await record(attempt, pattern: pattern, runID: runID)
             return Outcome(attempt: attempt, decision: .observe)
         }
-        let approved = approvedID != nil && !policy.observeOnly
-        var decision: GovernanceDecision = approved ? .execute : policy.decide(risk: playbook.riskLevel, tier: playbook.autonomyTier)
+        // An approval runs what it approved, and only while execution is enabled at all.
+        let approved = approvedID != nil
+        let risk = max(playbook.riskLevel, conditions.minimumRisk ?? .low)
+        var decision = policy.decide(risk: risk, tier: playbook.autonomyTier, approved: approved)
         var breakerNote: String?
         if decision == .execute && !approved {
             do {
-                let state = try await breakerState(patternID: pattern.id, playbookID: playbook.id)
-                decision = policy.decide(risk: playbook.riskLevel, tier: playbook.autonomyTier, breaker: state)
+                let state: FixBreaker.State
+                if let given = conditions.breaker { state = given } else { state = try await breakerState(patternID: pattern.id, playbookID: playbook.id) }
+                decision = policy.decide(risk: risk, tier: playbook.autonomyTier, breaker: state)
                 if state.isOpen { breakerNote = policy.breaker.explanation(state, patternID: pattern.id, playbookID: playbook.id) }
             } catch {
                 decision = .awaitApproval
@@ -141,12 +175,13 @@ public struct SelfHealer: Sendable {
             switch decided {
             case .observe:
                 let steps = playbook.steps.map(\.action.rawValue).joined(separator: ", ")
+                let would = conditions.plan.map { "would \($0) (\(playbook.id): \(steps))" } ?? "would run \(playbook.id) (\(steps)) for \(pattern.id)"
                 let attempt = HealingAttempt(playbookID: playbook.id, patternID: pattern.id, decision: decided.rawValue, succeeded: false,
-                                             detail: "observe only: would run \(playbook.id) (\(steps)) for \(pattern.id)")
+                                             detail: "observe only (SELF_HEAL_OBSERVE_ONLY / SELF_HEAL_EXECUTE): " + would)
                 await record(attempt, pattern: pattern, runID: runID)
                 return Outcome(attempt: attempt, decision: decided)
             case .awaitApproval:
-                return await requestApproval(request, breakerNote: note)
+                return await requestApproval(request, risk: risk, breakerNote: note, conditions: conditions)
             case .execute:
                 return await execute(request, approvedID: approvedID, verifiesRecovery: verifiesRecovery)
             }
@@ -155,7 +190,7 @@ public struct SelfHealer: Sendable {
 
     /// Asks a human, once per failure: while an approval for the same pattern and target is
     /// pending (or approved and not yet run), a new match points at it instead of adding another.
-    private func requestApproval(_ request: HealingRequest, breakerNote: String?) async -> Outcome {
+    private func requestApproval(_ request: HealingRequest, risk: RiskLevel, breakerNote: String?, conditions: Conditions) async -> Outcome {
         let pattern = request.pattern, playbook = request.playbook, match = request.match
         let key = FailureKey(patternID: pattern.id, target: environment.scope)
         var approvalID: String?
@@ -167,7 +202,8 @@ public struct SelfHealer: Sendable {
                     detail = "already waiting for approval \(existing.eventID) (\(key))"
                 } else {
                     let question = breakerNote.map { "\(pattern.title): \($0). Run \(playbook.id) once more?" }
-                        ?? "\(pattern.title): run \(playbook.id) (\(playbook.riskLevel.rawValue) risk, \(playbook.autonomyTier))?"
+                        ?? "\(pattern.title): run \(playbook.id) (\(risk.rawValue) risk, \(playbook.autonomyTier))?"
+                            + (conditions.plan.map { " It would " + $0 + "." } ?? "")
                     let stored = try await repositories.approvals.create(ApprovalRequest(
                         requestedBy: "grace", reason: question, playbookID: playbook.id, patternID: pattern.id, runID: request.runID,
                         details: ["match": matchJSON(match), "scope": .string(environment.scope),
@@ -184,6 +220,8 @@ public struct SelfHealer: Sendable {
             detail = "approval needed, but the store is unavailable"
         }
         if let breakerNote { detail = breakerNote + "; " + detail }
+        if let plan = conditions.plan { detail = "would \(plan); " + detail }
+        if let hint = conditions.approvalHint { detail += ";" + hint }
         let attempt = HealingAttempt(playbookID: playbook.id, patternID: pattern.id, decision: GovernanceDecision.awaitApproval.rawValue,
                                      succeeded: false, detail: detail)
         await record(attempt, pattern: pattern, runID: request.runID,
@@ -193,8 +231,8 @@ public struct SelfHealer: Sendable {
     }
 
     /// The newest approval for `key` that is pending, or approved and not yet run, on this node.
-    private func openApproval(for key: FailureKey, in repositories: GraceRepositories) async throws -> ApprovalRequest? {
-        for status in [ApprovalRequest.Status.pending, .approved] {
+    func openApproval(for key: FailureKey, in repositories: GraceRepositories) async throws -> ApprovalRequest? {
+        for status in [ApprovalRequest.Status.pending, .approved, .executed] {
             let open = try await repositories.approvals.approvals(status: status, node: nil, limit: 1000)
             if let found = open.first(where: { approval in
                 approval.patternID == key.patternID && (approval.details?["scope"]?.stringValue ?? "grace") == key.target
@@ -210,20 +248,34 @@ public struct SelfHealer: Sendable {
         let startedAt = Timestamp.now()
         var changes: [String] = []
         var failure: String?
+        let playbookRunID = Identifier.make(prefix: "pbr")
+        func applied(_ detail: String) -> AppliedFix {
+            AppliedFix(playbookRunID: playbookRunID, patternID: request.pattern.id, playbookID: request.playbook.id, runID: request.runID,
+                       approvalID: approvedID, startedAt: startedAt, detail: detail)
+        }
         for step in request.playbook.steps {
             do {
                 changes.append("\(step.action.rawValue): " + (try await PlaybookActions.handler(for: step.action).perform(step, for: request)))
             } catch let human as HumanActionRequired {
-                failure = "human action required: \(human.description)"
-                break
+                // What only a person can do is not a failure of the fix: it waits for them.
+                return await awaitConfirmation(request, fix: applied((changes + ["human action required"]).joined(separator: "; ")),
+                                               asking: "human action required: \(human.description)")
             } catch {
                 failure = "\(step.action.rawValue) failed: \(error)"
                 break
             }
         }
         let verificationID = Identifier.verification()
-        let verification: VerificationEvent = withVerification(verificationID) {
-            let outcome = failure == nil ? Verifier().verify(request) : Verifier.Outcome(passed: false, result: "not verified: the playbook did not complete")
+        let checked = failure == nil ? Verifier().verify(request) : Verifier.Outcome(passed: false, result: "not verified: the playbook did not complete")
+        if checked.awaitsConfirmation {
+            return await awaitConfirmation(request, fix: applied(changes.joined(separator: "; ")), asking: checked.result)
+        }
+        // A check that cannot decide (a missing column with no table named) leaves the verdict to
+        // the recovery verification when one follows (the stage re-run, the service healthy
+        // without the failure); without one, the fix is not verified.
+        let leftToRecovery = checked.inconclusive && verifiesRecovery
+        let verification: VerificationEvent? = leftToRecovery ? nil : withVerification(verificationID) {
+            let outcome = checked
             logger.log(level: outcome.passed ? .info : .warning, "verification \(outcome.passed ? "passed" : "failed")", metadata: [
                 "subsystem": "self_heal", "event_type": "verification", "pattern_id": "\(request.pattern.id)", "result": "\(outcome.result)"])
             return VerificationEvent(verificationID: verificationID, verificationType: "post_fix", targetComponent: request.pattern.id,
@@ -231,24 +283,23 @@ public struct SelfHealer: Sendable {
                                      details: ["changes": .array(changes.map(JSONValue.string))], runID: request.runID,
                                      playbookID: request.playbook.id)
         }
-        let succeeded = failure == nil && verification.passed
+        let succeeded = failure == nil && (verification?.passed ?? leftToRecovery)
         var detail = (changes + [failure].compactMap { $0 }).joined(separator: "; ")
-        detail += "; verification: " + verification.result
+        detail += "; verification: " + (verification?.result ?? checked.result + " (the recovery verification decides)")
         if let approvedID { detail = "approved (\(approvedID)); " + detail }
         let deferred = succeeded && verifiesRecovery
         if deferred { detail += "; recovery verification pending" }
-        let fix = AppliedFix(playbookRunID: Identifier.make(prefix: "pbr"), patternID: request.pattern.id, playbookID: request.playbook.id,
-                             runID: request.runID, approvalID: approvedID, startedAt: startedAt, detail: detail)
+        let fix = applied(detail)
         let attempt = HealingAttempt(playbookID: request.playbook.id, patternID: request.pattern.id, decision: GovernanceDecision.execute.rawValue,
                                      succeeded: succeeded, detail: detail)
         await record(attempt, pattern: request.pattern, runID: request.runID, verification: verification,
                      playbookRun: playbookRun(fix, status: deferred ? .running : succeeded ? .succeeded : .failed, endedAt: deferred ? nil : Timestamp.now()),
                      audit: ["approval_id": approvedID.map(JSONValue.string) ?? .null], result: deferred ? "applied" : nil)
         if deferred {
-            return Outcome(attempt: attempt, decision: .execute, verification: verification, applied: fix)
+            return Outcome(attempt: attempt, decision: .execute, verification: verification, applied: fix, playbookRunID: fix.playbookRunID)
         }
         await count(fix, passed: succeeded)
-        return Outcome(attempt: attempt, decision: .execute, verification: verification)
+        return Outcome(attempt: attempt, decision: .execute, verification: verification, playbookRunID: fix.playbookRunID)
     }
 
     /// Records the verification that decides an applied fix (the service recovered, the stage
@@ -285,6 +336,9 @@ public struct SelfHealer: Sendable {
                                                                  result: result))
         }
         await count(fix, passed: passed)
+        if let approvalID = fix.approvalID {
+            await finishApproval(approvalID, succeeded: passed, playbookRunID: fix.playbookRunID, detail: result)
+        }
         await store("the audit entry") {
             _ = try await repositories?.audit.append(AuditEvent(
                 actor: "grace", action: "playbook.recovery", resource: "playbook/\(fix.playbookID)", subsystem: "self_heal",
@@ -292,6 +346,21 @@ public struct SelfHealer: Sendable {
                           "scope": .string(environment.scope), "detail": .string(result),
                           "verification_id": verificationID.map(JSONValue.string) ?? .null],
                 result: passed ? "verified" : "failed"))
+        }
+    }
+
+    /// Ends an executed approval with the outcome of what it approved, linking the playbook run.
+    public func finishApproval(_ id: String, succeeded: Bool, playbookRunID: String?, detail: String) async {
+        guard let repositories else { return }
+        await store("the approval's outcome") {
+            guard var approval = try await repositories.approvals.approval(id: id), approval.status == .executed else { return }
+            var details: [String: JSONValue] = [:]
+            if case .object(let existing)? = approval.details { details = existing }
+            details["playbook_run_id"] = playbookRunID.map(JSONValue.string) ?? .null
+            details["outcome"] = .string(detail)
+            approval.details = .object(details)
+            approval.status = succeeded ? .succeeded : .failed
+            try await repositories.approvals.finish(approval)
         }
     }
 
@@ -309,7 +378,7 @@ public struct SelfHealer: Sendable {
         }
     }
 
-    private func playbookRun(_ fix: AppliedFix, status: PlaybookRun.Status, endedAt: String?, result: String? = nil) -> PlaybookRun {
+    func playbookRun(_ fix: AppliedFix, status: PlaybookRun.Status, endedAt: String?, result: String? = nil) -> PlaybookRun {
         var details: [String: JSONValue] = ["detail": .string(fix.detail), "scope": .string(environment.scope),
                                             "approval_id": fix.approvalID.map(JSONValue.string) ?? .null,
                                             "node_id": nodeID.map(JSONValue.string) ?? .null]
@@ -320,7 +389,7 @@ public struct SelfHealer: Sendable {
 
     /// Audit entry, playbook run, verification event, run counters and a log line for one decision.
     /// (The fix's outcome is counted by ``count(_:passed:)``, once it is known.)
-    private func record(_ attempt: HealingAttempt, pattern: FailurePattern, runID: String?, verification: VerificationEvent? = nil,
+    func record(_ attempt: HealingAttempt, pattern: FailurePattern, runID: String?, verification: VerificationEvent? = nil,
                         playbookRun: PlaybookRun? = nil, audit extra: [String: JSONValue] = [:], result: String? = nil) async {
         let executed = attempt.decision == GovernanceDecision.execute.rawValue
         logger.notice("healing \(attempt.decision) \(attempt.playbookID) for \(pattern.id)", metadata: [
@@ -358,7 +427,7 @@ public struct SelfHealer: Sendable {
     }
 
     /// Runs one store write; a failure is logged at error level (the record it would have made is lost).
-    private func store(_ what: String, _ write: () async throws -> Void) async {
+    func store(_ what: String, _ write: () async throws -> Void) async {
         do {
             try await write()
         } catch {
@@ -366,7 +435,7 @@ public struct SelfHealer: Sendable {
         }
     }
 
-    private func matchJSON(_ match: SignatureMatch) -> JSONValue {
+    func matchJSON(_ match: SignatureMatch) -> JSONValue {
         ["pattern_id": .string(match.patternID), "line_number": .number(Double(match.lineNumber)), "line": .string(match.line),
          "captures": .object(match.captures.mapValues(JSONValue.string))]
     }

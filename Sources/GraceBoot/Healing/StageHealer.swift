@@ -1,4 +1,5 @@
 import GraceCore
+import GraceStore
 
 /// Tries to fix what a failed stage found. Returns one attempt per playbook considered;
 /// the stage is re-run once when any attempt succeeded.
@@ -33,8 +34,11 @@ public struct PendingStageFix: Sendable {
     public var healer: SelfHealer
     public var fix: SelfHealer.AppliedFix
 
-    /// Records the re-run as the fix's verification (`stage_rerun`) and settles the fix with it.
-    public func settle(stage: String, rerunPassed: Bool, runID: String?) async {
+    /// Records the re-run as the fix's verification (`stage_rerun`) and settles the fix with it,
+    /// into `repositories` when the healer had no store when the fix ran (a damaged database is
+    /// restored before the store opens).
+    public func settle(stage: String, rerunPassed: Bool, runID: String?, repositories: GraceRepositories? = nil) async {
+        let healer = self.healer.repositories == nil ? self.healer.recording(to: repositories) : self.healer
         await healer.verifyRecovery(
             of: fix, verificationType: "stage_rerun", component: stage, method: "rerun_check", runID: runID, passed: rerunPassed,
             result: rerunPassed ? "\(stage) passed when run again after \(fix.playbookID)"

@@ -12,10 +12,12 @@ public struct LearningSummary: Sendable, Codable {
         public var occurrences: Int
         public var fixes: [Learning.FixRanking]
         public var bestFix: String
+        /// Why learning picks ``bestFix`` now.
+        public var reason: String
 
         enum CodingKeys: String, CodingKey {
             case patternID = "pattern_id", title, riskLevel = "risk_level", autonomyTier = "autonomy_tier", occurrences, fixes
-            case bestFix = "best_fix"
+            case bestFix = "best_fix", reason
         }
     }
 
@@ -30,9 +32,10 @@ public struct LearningSummary: Sendable, Codable {
                                settings: GraceSettings) async throws -> LearningSummary {
         let stats = try await repositories.playbooks.stats()
         let patterns = knowledgeBase.patterns.map { pattern in
-            PatternSummary(patternID: pattern.id, title: pattern.title, riskLevel: pattern.riskLevel, autonomyTier: pattern.autonomyTier,
-                           occurrences: pattern.occurrences, fixes: Learning.rankFixes(for: pattern, stats: stats),
-                           bestFix: Learning.bestFix(for: pattern, stats: stats))
+            let ranked = Learning.rankFixes(for: pattern, stats: stats)
+            return PatternSummary(patternID: pattern.id, title: pattern.title, riskLevel: pattern.riskLevel, autonomyTier: pattern.autonomyTier,
+                                  occurrences: pattern.occurrences, fixes: ranked, bestFix: ranked.first?.playbookID ?? pattern.playbookID,
+                                  reason: Learning.explainChoice(ranked, defaultPlaybook: pattern.playbookID))
         }
         let records = recentTrainingRecords(layout, limit: 10)
         let bands = try await repositories.metrics.latestPerMetric().map(\.latestBand)

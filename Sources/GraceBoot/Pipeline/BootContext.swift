@@ -44,6 +44,7 @@ public final class BootContext: Sendable {
         var snapshotProblem: String?
         var earlierFindings: [Finding] = []
         var stopRequested = false
+        var deferredSettling: [@Sendable (GraceRepositories?) async -> Void] = []
     }
 
     let state = Mutex(State())
@@ -74,6 +75,23 @@ public final class BootContext: Sendable {
 
     /// The snapshots of this home, covering the supervised service's files too.
     public var snapshots: SnapshotStore { SnapshotStore(layout: layout, target: target) }
+
+    /// Keeps fixes' settlements until the store opens, so their verification and outcome are stored.
+    func deferSettling(_ settlements: [@Sendable (GraceRepositories?) async -> Void]) {
+        state.withLock { $0.deferredSettling += settlements }
+    }
+
+    /// Runs the kept settlements once the store is open; with `force`, also without one (the boot
+    /// ends without a store: they are logged and counted in the knowledge base only).
+    func settleDeferredFixes(force: Bool = false) async {
+        let repositories = store?.repositories
+        guard repositories != nil || force else { return }
+        let settlements = state.withLock { state in
+            defer { state.deferredSettling = [] }
+            return state.deferredSettling
+        }
+        for settle in settlements { await settle(repositories) }
+    }
 
     /// The store, once the schema stage has opened it.
     public var store: (any GraceStoreBackend)? { state.withLock { $0.store } }

@@ -46,18 +46,20 @@ public struct BootPipeline: Sendable {
             }
             if let skipReason {
                 let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
-                                           findings: [Finding(message: "not run: " + skipReason)], durationMS: 0)
+                                           findings: [Finding(message: "not run: " + skipReason)], durationMS: 0,
+                                           startedAt: Timestamp.now())
                 outcomes.append(skipped)
                 await recorder.record(skipped, in: context)
                 progress(index + 1, stages.count, skipped)
                 continue
             }
-            let outcome = await runStage(stage, in: context)
+            let outcome = await runStage(stage, in: context, recorder: recorder)
             outcomes.append(outcome)
             if outcome.status == .warning {
                 context.earlierFindings += outcome.findings
             }
             await recorder.record(outcome, in: context)
+            await context.settleDeferredFixes()
             progress(index + 1, stages.count, outcome)
             if let service = stage.service, outcome.status == .failed, !context.stopRequested {
                 failedServices[service] = stage.name
@@ -71,12 +73,14 @@ public struct BootPipeline: Sendable {
         if let stoppedAt {
             for stage in stages[(stoppedAt + 1)...] {
                 let skipped = StageOutcome(name: stage.name, critical: stage.critical, status: .skipped,
-                                           findings: [Finding(message: "not run: critical stage \(stages[stoppedAt].name) failed")], durationMS: 0)
+                                           findings: [Finding(message: "not run: critical stage \(stages[stoppedAt].name) failed")], durationMS: 0,
+                                           startedAt: Timestamp.now())
                 outcomes.append(skipped)
                 progress(outcomes.count, stages.count, skipped)
             }
         }
 
+        await context.settleDeferredFixes(force: true)
         var status = BootStatus.of(outcomes)
         var rollback: (restored: Bool, detail: String)?
         if context.stopRequested {
@@ -126,9 +130,11 @@ public struct BootPipeline: Sendable {
     }
 
     /// Runs one stage; on failure hands the findings to the healer and re-runs once if anything was fixed.
-    private func runStage(_ stage: any BootStage, in context: BootContext) async -> StageOutcome {
+    private func runStage(_ stage: any BootStage, in context: BootContext, recorder: BootRecorder) async -> StageOutcome {
         let clock = ContinuousClock()
         let start = clock.now
+        let startedAt = Timestamp.now()
+        await recorder.begin(stage, at: startedAt, in: context)
         context.logger.debug("stage started", metadata: ["subsystem": "boot_pipeline", "event_type": "stage_start", "stage": "\(stage.name)"])
         var result = await attempt(stage, in: context)
         var healing = result.healing
@@ -142,14 +148,20 @@ public struct BootPipeline: Sendable {
                 status = result.status == .failed ? .failed : .passedAfterHeal
                 findings += result.status == .failed ? result.findings : []
             }
-            // The re-run is the fixes' verification: it decides how they count.
-            for pending in round.pending {
-                await pending.settle(stage: stage.name, rerunPassed: result.status != .failed, runID: context.runID)
+            // The re-run is the fixes' verification: it decides how they count. Fixes made before
+            // the store opened are settled once it has (``settleDeferredFixes``), so they are recorded.
+            let passed = result.status != .failed
+            if context.store == nil {
+                context.deferSettling(round.pending.map { pending in { repositories in
+                    await pending.settle(stage: stage.name, rerunPassed: passed, runID: context.runID, repositories: repositories)
+                } })
+            } else {
+                for pending in round.pending { await pending.settle(stage: stage.name, rerunPassed: passed, runID: context.runID) }
             }
         }
         let milliseconds = (clock.now - start).milliseconds
         let outcome = StageOutcome(name: stage.name, critical: stage.critical, status: status, findings: findings,
-                                   healing: healing, durationMS: milliseconds)
+                                   healing: healing, durationMS: milliseconds, startedAt: startedAt, endedAt: Timestamp.now())
         let level: Logger.Level = status == .failed ? (stage.critical ? .error : .warning) : status == .warning ? .warning : .info
         context.logger.log(level: level, "stage \(stage.name) \(status.rawValue)", metadata: [
             "subsystem": "boot_pipeline", "event_type": "stage_complete", "stage": "\(stage.name)", "status": "\(status.rawValue)",

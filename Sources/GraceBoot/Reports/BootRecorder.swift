@@ -2,8 +2,8 @@ import Foundation
 import GraceCore
 import GraceStore
 
-/// Records a boot as a run (kind `boot`) with one step per stage, as stages finish, and writes
-/// the reports and training record at the end.
+/// Records a boot as a run (kind `boot`) with one step per stage, `running` from the stage's start
+/// and settled when it ends, and writes the reports and training record at the end.
 ///
 /// After a rollback the databases hold exactly their pre-boot bytes, so the failed boot cannot be
 /// written into them; it is parked in `storage/unrecorded_boots/` and replayed into the timeline
@@ -14,6 +14,8 @@ actor BootRecorder {
     let startedAt: String
     private var runCreated = false
     private var pendingSteps: [TimelineStep] = []
+    /// Stages whose running step is stored: their step ids, by stage name.
+    private var runningSteps: [String: String] = [:]
 
     init(runID: String, profile: String, startedAt: String) {
         self.runID = runID
@@ -21,13 +23,47 @@ actor BootRecorder {
         self.startedAt = startedAt
     }
 
+    /// Stores the stage as a running step from `startedAt`, when the store is open (the stages
+    /// before it opens are stored, whole, once they end).
+    func begin(_ stage: any BootStage, at startedAt: String, in context: BootContext) async {
+        guard let store = await prepared(context) else { return }
+        let step = TimelineStep(runID: runID, timestamp: startedAt, stepType: "boot_stage", subsystem: "boot_pipeline", description: stage.name,
+                                status: .running, details: ["critical": .bool(stage.critical)])
+        do {
+            _ = try await store.repositories.runs.addStep(step)
+            runningSteps[stage.name] = step.stepID
+        } catch {
+            context.logger.warning("could not record a boot stage's start", metadata: [
+                "subsystem": "boot_pipeline", "stage": "\(stage.name)", "error": "\(error)"])
+        }
+    }
+
     func record(_ outcome: StageOutcome, in context: BootContext) async {
-        pendingSteps.append(Self.step(for: outcome, runID: runID))
-        guard let store = context.store else { return }
+        let step = Self.step(for: outcome, runID: runID)
+        if let stepID = runningSteps.removeValue(forKey: outcome.name), let store = context.store {
+            do {
+                _ = try await store.repositories.runs.updateStep(runID: runID, stepID: stepID, StepUpdate(
+                    status: step.status, durationMS: step.durationMS, details: step.details, endedAt: step.endedAt))
+                return
+            } catch {
+                context.logger.warning("could not record a boot stage's end", metadata: [
+                    "subsystem": "boot_pipeline", "stage": "\(outcome.name)", "error": "\(error)"])
+                return
+            }
+        }
+        pendingSteps.append(step)
+        guard let store = await prepared(context) else { return }
+        await flush(to: store, context: context)
+    }
+
+    /// The open store with this boot's run created in it (and earlier boots replayed), or nil.
+    private func prepared(_ context: BootContext) async -> (any GraceStoreBackend)? {
+        guard let store = context.store else { return nil }
         if !runCreated {
             await BootReplayer.replayUnrecorded(in: context, store: store)
+            await flush(to: store, context: context)
         }
-        await flush(to: store, context: context)
+        return runCreated ? store : nil
     }
 
     private func flush(to store: any GraceStoreBackend, context: BootContext) async {
@@ -69,8 +105,10 @@ actor BootRecorder {
                 ["playbook_id": .string($0.playbookID), "decision": .string($0.decision), "succeeded": .bool($0.succeeded)]
             })
         }
-        return TimelineStep(runID: runID, stepType: "boot_stage", subsystem: "boot_pipeline", description: outcome.name,
-                            status: status, durationMS: (outcome.durationMS * 1000).rounded() / 1000, details: .object(details),
+        let startedAt = outcome.startedAt ?? Timestamp.now()
+        return TimelineStep(runID: runID, timestamp: startedAt, endedAt: status.isFinal ? outcome.endedAt ?? startedAt : nil, stepType: "boot_stage",
+                            subsystem: "boot_pipeline", description: outcome.name, status: status,
+                            durationMS: (outcome.durationMS * 1000).rounded() / 1000, details: .object(details),
                             playbookID: outcome.healing.first?.playbookID)
     }
 }
@@ -93,8 +131,7 @@ enum BootReplayer {
     static func complete(_ report: BootReport, store: any GraceStoreBackend, context: BootContext) async {
         let repositories = store.repositories
         do {
-            _ = try await repositories.runs.complete(runID: report.runID, status: report.status == .failed ? .failed : .success,
-                                                     at: report.endedAt)
+            _ = try await repositories.runs.complete(runID: report.runID, status: report.status.runStatus, at: report.endedAt)
             let healed = report.stages.flatMap(\.healing)
             try await repositories.runs.recordOutcome(runID: report.runID, playbooksExecuted: healed.filter { $0.decision == "execute" }.count,
                                                       verificationsPassed: healed.filter(\.succeeded).count,
@@ -131,7 +168,10 @@ enum BootReplayer {
                                                                           body: ["profile": .string(report.profile), "replayed": true]))
                     for outcome in report.stages {
                         var step = BootRecorder.step(for: outcome, runID: report.runID)
-                        step.timestamp = report.startedAt
+                        if outcome.startedAt == nil {  // a report from before stage times were kept
+                            step.timestamp = report.startedAt
+                            step.endedAt = step.status.isFinal ? report.startedAt : nil
+                        }
                         _ = try await store.repositories.runs.addStep(step)
                     }
                     await complete(report, store: store, context: context)

@@ -160,6 +160,9 @@ public final class TargetSupervisor: Service, Sendable {
             }
             let stopping = shouldStop
             let crashed = !stopping && !restartForFix
+            // A run in which a known failure showed failed, even when a fix then healed it (the
+            // fix and its verification are on its timeline, and the next run shows the recovery).
+            let failureSeen = state.withLock { !$0.handledThisRun.isEmpty }
             let reason = stopping ? "Grace is stopping" : restartForFix ? "restart for a fix" : "unexpected exit"
             withRun(run.runID) {
                 logger.log(level: crashed ? .error : .info, "target \(ending.exit.map(\.description) ?? "ended") (\(reason))", metadata: [
@@ -167,13 +170,13 @@ public final class TargetSupervisor: Service, Sendable {
             }
             await timeline.step("process_exit", "the service \(ending.exit.map(\.description) ?? "ended")",
                                 status: crashed ? .failed : .success, details: ["restart_for_fix": .bool(restartForFix)])
-            _ = try? await repositories.runs.complete(runID: run.runID, status: crashed ? .failed : .success, at: Timestamp.now())
+            _ = try? await repositories.runs.complete(runID: run.runID, status: crashed || failureSeen ? .failed : .success, at: Timestamp.now())
             await failUnverifiedFixes(startedBy: run.runID, healer: healer, healthy: ending.becameHealthy)
-            _ = try? await repositories.audit.append(AuditEvent(
+            await repositories.audit(AuditEvent(
                 actor: "grace", action: "target.exit", resource: "target", subsystem: "target",
                 payload: ["run_id": .string(run.runID), "exit": .string(ending.exit.map(\.description) ?? "unknown"),
                           "restart_for_fix": .bool(restartForFix)],
-                result: crashed ? "crashed" : "stopped"))
+                result: crashed ? "crashed" : "stopped"), logger: logger)
             update { $0.pid = nil; $0.lastExit = ending.exit?.description }
             if stopping { break }
             let now = clock.now

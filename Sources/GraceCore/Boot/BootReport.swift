@@ -77,24 +77,39 @@ public struct StageOutcome: Sendable, Equatable, Codable {
     public var findings: [Finding]
     public var healing: [HealingAttempt]
     public var durationMS: Double
+    /// When the stage started and ended (nil in reports written before they were recorded).
+    public var startedAt: String?
+    public var endedAt: String?
 
-    public init(name: String, critical: Bool, status: StageStatus, findings: [Finding], healing: [HealingAttempt] = [], durationMS: Double) {
+    public init(name: String, critical: Bool, status: StageStatus, findings: [Finding], healing: [HealingAttempt] = [], durationMS: Double,
+                startedAt: String? = nil, endedAt: String? = nil) {
         self.name = name
         self.critical = critical
         self.status = status
         self.findings = findings
         self.healing = healing
         self.durationMS = durationMS
+        self.startedAt = startedAt
+        self.endedAt = endedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, critical, status, findings, healing, durationMS = "duration_ms"
+        case name, critical, status, findings, healing, durationMS = "duration_ms", startedAt = "started_at", endedAt = "ended_at"
     }
 }
 
 /// The verdict of a whole boot.
 public enum BootStatus: String, Sendable, Codable, CaseIterable {
     case success, partial, failed
+
+    /// The boot's run status in the timeline: the same word.
+    public var runStatus: AgentRun.Status {
+        switch self {
+        case .success: .success
+        case .partial: .partial
+        case .failed: .failed
+        }
+    }
 
     /// success when every stage passed (or passed after heal), partial when only non-critical
     /// stages failed, failed when a critical stage failed.

@@ -1,7 +1,11 @@
 /// A human decision Grace waits for before running a playbook it may not run unattended.
 public struct ApprovalRequest: Sendable, Equatable, Codable {
+    /// `pending` → `approved` or `rejected` by a human; an approved request is claimed by its node
+    /// (`executed`: running now) and ends `succeeded` or `failed` with its playbook's outcome.
+    /// (Requests run before outcomes were stored stay `executed`.)
     public enum Status: String, Sendable, Codable, CaseIterable {
-        case pending, approved, rejected, executed
+        case pending, approved, rejected, executed, succeeded, failed
+        public var isOpen: Bool { self == .pending || self == .approved || self == .executed }
     }
 
     /// The approval's id (`event_id` in the original schema).

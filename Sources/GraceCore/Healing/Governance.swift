@@ -29,13 +29,17 @@ public struct GovernancePolicy: Sendable, Equatable {
                   maxUnattendedTier: settings.maxUnattendedTier, breaker: FixBreaker(limit: settings.maxUnattendedFixesPerHour))
     }
 
+    /// Whether anything may execute at all (not observe-only, and execution enabled); an approval
+    /// given while this is false waits, approved, until it is true.
+    public var mayExecute: Bool { !observeOnly && executeEnabled }
+
     /// Decides for a playbook of `risk` and `tier`.
     ///
     /// Observe-only, or execution not enabled, always observes. Critical-risk playbooks and
     /// tier 0 never run unattended; otherwise a tier above the unattended limit, or high risk,
     /// waits for approval.
     public func decide(risk: RiskLevel, tier: AutonomyTier, approved: Bool = false) -> GovernanceDecision {
-        if observeOnly || !executeEnabled { return .observe }
+        if !mayExecute { return .observe }
         if approved { return .execute }
         if risk == .critical || tier == .tier0 || tier > maxUnattendedTier || risk == .high { return .awaitApproval }
         return .execute

@@ -24,6 +24,8 @@ public enum Learning {
         public var successes: Int
         public var successRate: Double?
         public var lowerBound: Double
+        /// Attempts that did not succeed.
+        public var failures: Int { attempts - successes }
 
         enum CodingKeys: String, CodingKey {
             case playbookID = "playbook_id", attempts, successes, successRate = "success_rate", lowerBound = "lower_bound"
@@ -31,8 +33,9 @@ public enum Learning {
     }
 
     /// Ranks the pattern's candidate playbooks by Wilson lower bound, best first. Untried
-    /// candidates score 0; ties keep the pattern's own order, so its default playbook wins
-    /// until evidence says otherwise.
+    /// candidates score 0, like those that never succeeded: among equal bounds the one that failed
+    /// fewer times ranks first, so a default that keeps failing gives way to an untried
+    /// alternative; then the pattern's own order, so its default wins until evidence says otherwise.
     public static func rankFixes(for pattern: FailurePattern, stats: [PlaybookStats]) -> [FixRanking] {
         let rankings = pattern.candidatePlaybooks.map { playbookID -> FixRanking in
             let record = stats.first { $0.patternID == pattern.id && $0.playbookID == playbookID }
@@ -42,7 +45,22 @@ public enum Learning {
                               successRate: attempts > 0 ? Double(successes) / Double(attempts) : nil,
                               lowerBound: wilsonLowerBound(successes: successes, attempts: attempts))
         }
-        return rankings.enumerated().sorted { ($0.element.lowerBound, -$0.offset) > ($1.element.lowerBound, -$1.offset) }.map(\.element)
+        return rankings.enumerated().sorted { left, right in
+            (left.element.lowerBound, -left.element.failures, -left.offset) > (right.element.lowerBound, -right.element.failures, -right.offset)
+        }.map(\.element)
+    }
+
+    /// Why the first of `rankings` (from ``rankFixes(for:stats:)``) is chosen, in one sentence.
+    public static func explainChoice(_ rankings: [FixRanking], defaultPlaybook: String) -> String {
+        guard let best = rankings.first else { return "no playbook" }
+        if rankings.count == 1 { return "\(best.playbookID) is the only playbook for this pattern" }
+        if best.playbookID != defaultPlaybook, let fallback = rankings.first(where: { $0.playbookID == defaultPlaybook }) {
+            let record = "\(defaultPlaybook) failed \(fallback.failures) of \(fallback.attempts) attempt\(fallback.attempts == 1 ? "" : "s")"
+            return best.attempts == 0 ? "\(record); \(best.playbookID) has not been tried yet"
+                : "\(record); \(best.playbookID) succeeded \(best.successes) of \(best.attempts) (lower bound \(String(format: "%.2f", best.lowerBound)))"
+        }
+        if best.attempts == 0 { return "\(best.playbookID) is the default and no fix has been tried yet" }
+        return "\(best.playbookID) has the best lower bound of its success rate: \(best.successes) of \(best.attempts) (\(String(format: "%.2f", best.lowerBound)))"
     }
 
     /// The playbook to run for `pattern` given the history.

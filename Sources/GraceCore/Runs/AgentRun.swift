@@ -2,9 +2,13 @@
 ///
 /// Field names follow the original system's `AgentRun`, so its clients keep working.
 public struct AgentRun: Sendable, Equatable, Codable {
+    /// `partial` is a boot whose critical stages passed while another failed; a run that failed
+    /// stays `failed` even when a later fix healed what failed (the fix is on its timeline).
     public enum Status: String, Sendable, Codable, CaseIterable {
-        case active, success, failed, aborted
+        case active, success, partial, failed, aborted
         public var isFinal: Bool { self != .active }
+        /// The statuses a run can be completed with.
+        public static let finals = allCases.filter(\.isFinal)
     }
 
     /// What started the run (`manual`, `scheduled`, `autonomous`, `event`, or `boot`).
@@ -75,7 +79,10 @@ public struct TimelineStep: Sendable, Equatable, Codable {
 
     public var stepID: String
     public var runID: String
+    /// When the step started (the original's field name); also served as `started_at`.
     public var timestamp: String
+    /// When the step reached `success` or `failed`; nil while it is pending or running.
+    public var endedAt: String?
     public var stepType: String
     public var subsystem: String
     public var description: String
@@ -85,13 +92,14 @@ public struct TimelineStep: Sendable, Equatable, Codable {
     public var playbookID: String?
     public var verificationID: String?
 
-    public init(stepID: String = Identifier.step(), runID: String, timestamp: String = Timestamp.now(),
+    public init(stepID: String = Identifier.step(), runID: String, timestamp: String = Timestamp.now(), endedAt: String? = nil,
                 stepType: String, subsystem: String, description: String, status: Status,
                 durationMS: Double? = nil, details: JSONValue? = nil, playbookID: String? = nil,
                 verificationID: String? = nil) {
         self.stepID = stepID
         self.runID = runID
         self.timestamp = timestamp
+        self.endedAt = endedAt
         self.stepType = stepType
         self.subsystem = subsystem
         self.description = description
@@ -102,8 +110,56 @@ public struct TimelineStep: Sendable, Equatable, Codable {
         self.verificationID = verificationID
     }
 
+    /// When the step started: its `timestamp`.
+    public var startedAt: String { timestamp }
+
+    /// A final step without an end time gets one: its start plus its duration, or `now`.
+    public mutating func settleEnd(now: String = Timestamp.now()) {
+        guard status.isFinal, endedAt == nil else { return }
+        if let durationMS, let start = Timestamp.date(from: timestamp) {
+            endedAt = Timestamp.string(from: start.addingTimeInterval(durationMS / 1000))
+        } else {
+            endedAt = now
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case stepID = "step_id", runID = "run_id", timestamp, stepType = "step_type", subsystem, description, status
+        case stepID = "step_id", runID = "run_id", timestamp, startedAt = "started_at", endedAt = "ended_at", stepType = "step_type"
+        case subsystem, description, status
         case durationMS = "duration_ms", details, playbookID = "playbook_id", verificationID = "verification_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        stepID = try container.decode(String.self, forKey: .stepID)
+        runID = try container.decode(String.self, forKey: .runID)
+        // `timestamp` is the original's name for the start; `started_at` is accepted for it too.
+        timestamp = try container.decodeIfPresent(String.self, forKey: .timestamp) ?? container.decode(String.self, forKey: .startedAt)
+        endedAt = try container.decodeIfPresent(String.self, forKey: .endedAt)
+        stepType = try container.decode(String.self, forKey: .stepType)
+        subsystem = try container.decode(String.self, forKey: .subsystem)
+        description = try container.decode(String.self, forKey: .description)
+        status = try container.decode(Status.self, forKey: .status)
+        durationMS = try container.decodeIfPresent(Double.self, forKey: .durationMS)
+        details = try container.decodeIfPresent(JSONValue.self, forKey: .details)
+        playbookID = try container.decodeIfPresent(String.self, forKey: .playbookID)
+        verificationID = try container.decodeIfPresent(String.self, forKey: .verificationID)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(stepID, forKey: .stepID)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(timestamp, forKey: .startedAt)
+        try container.encode(endedAt, forKey: .endedAt)
+        try container.encode(stepType, forKey: .stepType)
+        try container.encode(subsystem, forKey: .subsystem)
+        try container.encode(description, forKey: .description)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(durationMS, forKey: .durationMS)
+        try container.encodeIfPresent(details, forKey: .details)
+        try container.encodeIfPresent(playbookID, forKey: .playbookID)
+        try container.encodeIfPresent(verificationID, forKey: .verificationID)
     }
 }

@@ -21,8 +21,8 @@ enum DashboardPage {
         header{display:flex;align-items:center;gap:16px;padding:14px 28px;border-bottom:1px solid var(--line);background:var(--panel)}
         header h1{margin:0;font-size:20px;letter-spacing:.5px}header .grow{flex:1}
         .pill{display:inline-block;border-radius:999px;padding:2px 12px;font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.5px;background:var(--idle);color:#0d1117}
-        .s-success,.s-good,.s-passed,.s-approved,.s-executed{background:var(--good)}.s-partial,.s-warning,.s-pending,.s-passed_after_heal{background:var(--warn)}
-        .s-failed,.s-critical,.s-rejected,.s-aborted{background:var(--bad)}.s-active,.s-running{background:var(--run)}.s-skipped,.s-unknown{background:var(--idle)}
+        .s-success,.s-succeeded,.s-good,.s-passed,.s-approved,.s-executed{background:var(--good)}.s-partial,.s-warning,.s-pending,.s-passed_after_heal{background:var(--warn)}
+        .s-failed,.s-critical,.s-rejected,.s-aborted,.s-expired{background:var(--bad)}.s-active,.s-running{background:var(--run)}.s-skipped,.s-unknown{background:var(--idle)}
         .live{font-size:12px;color:var(--muted)}.dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--good);margin-right:6px}
         .dot.off{background:var(--bad)}
         main{padding:20px 28px 48px;display:grid;gap:18px}

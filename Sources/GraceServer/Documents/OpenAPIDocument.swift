@@ -107,7 +107,7 @@ enum OpenAPIDocument {
         "/api/agent/runs/{run_id}/complete": ["put": operation(
             "completeRun", tag: "runs", summary: "Complete a run",
             description: "The original form: `PUT /api/agent/runs/{run_id}/complete?status=success`. Completing twice is a 409.",
-            parameters: [path("run_id"), query("status", Schema.enumeration(["success", "failed", "aborted"]), "The final status", required: true)],
+            parameters: [path("run_id"), query("status", Schema.enumeration(AgentRun.Status.finals.map(\.rawValue)), "The final status", required: true)],
             responses: ["200": json("The run is completed", Schema.ref("RunCompleted")), "404": errorRef("NotFound"),
                         "409": errorRef("Conflict")])],
         "/api/agent/runs/{run_id}/logs": ["get": operation(
@@ -267,6 +267,9 @@ enum OpenAPIDocument {
             "node_id": Schema.string("This node (GRACE_NODE_ID)"),
             "store": Schema.enumeration(["sqlite", "postgres"], "The backend: SQLite files in the home, or the shared PostgreSQL (GRACE_DATABASE_URL)"),
             "target": Schema.nullableRef("TargetHealth"),
+            "audit_failures": Schema.object([
+                "count": Schema.integer(minimum: 0), "last": Schema.string("The action whose entry was lost last, and why", nullable: true),
+            ], optional: ["last"], description: "Audit appends that failed since Grace started: each entry lost; any makes the status degraded"),
         ]),
         "TargetHealth": Schema.object([
             "phase": Schema.enumeration(["waiting", "starting", "running", "healthy", "backing_off", "crash_loop", "stopped"]),
@@ -318,7 +321,7 @@ enum OpenAPIDocument {
         "StepUpdate": stepUpdate,
         "StepCreated": Schema.object(["success": Schema.boolean(), "step_id": Schema.string()]),
         "RunCompleted": Schema.object([
-            "success": Schema.boolean(), "run_id": Schema.string(), "status": Schema.enumeration(["success", "failed", "aborted"]),
+            "success": Schema.boolean(), "run_id": Schema.string(), "status": Schema.enumeration(AgentRun.Status.finals.map(\.rawValue)),
         ]),
         "Timeline": Schema.object([
             "run": Schema.ref("AgentRun"), "steps": Schema.array(Schema.ref("TimelineStep")),

@@ -18,10 +18,11 @@ struct HealthRoutes {
         var nodeID: String
         var store: String
         var target: TargetHealth?
+        var auditFailures: AuditFailures.Summary
 
         enum CodingKeys: String, CodingKey {
             case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs"
-            case nodeID = "node_id", store, target
+            case nodeID = "node_id", store, target, auditFailures = "audit_failures"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -34,6 +35,7 @@ struct HealthRoutes {
             try container.encode(activeRuns, forKey: .activeRuns)
             try container.encode(nodeID, forKey: .nodeID)
             try container.encode(store, forKey: .store)
+            try container.encode(auditFailures, forKey: .auditFailures)
             try container.encode(target, forKey: .target)
         }
     }
@@ -81,7 +83,9 @@ struct HealthRoutes {
                                 uptimeSeconds: (Date().timeIntervalSince(dependencies.startedAt) * 1000).rounded() / 1000,
                                 database: "ok", nodeID: dependencies.settings.nodeID,
                                 store: dependencies.settings.databaseURL == nil ? "sqlite" : "postgres",
-                                target: dependencies.targetSupervisor.map { TargetHealth($0.status) })
+                                target: dependencies.targetSupervisor.map { TargetHealth($0.status) },
+                                auditFailures: dependencies.repositories.auditFailures.summary)
+            if health.auditFailures.count > 0 { health.status = "degraded" }
             var status = HTTPResponse.Status.ok
             do {
                 health.activeRuns = try await dependencies.repositories.runs.activeRuns().count

@@ -124,9 +124,9 @@ struct RunRoutes {
 
     func complete(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
         let id = try PathID.require("run_id", kind: "run", in: context)
-        let final: [AgentRun.Status] = [.success, .failed, .aborted]
+        let final = AgentRun.Status.finals
         guard let status = try QueryParameters(request).enumeration("status", AgentRun.Status.self, allowed: final) else {
-            throw APIError.invalidParameter("status", "required: one of success, failed, aborted")
+            throw APIError.invalidParameter("status", "required: one of " + final.map(\.rawValue).joined(separator: ", "))
         }
         let run = try await runs.complete(runID: id, status: status, at: Timestamp.now())
         withRun(run.runID) {

@@ -45,7 +45,7 @@ struct PostgresRunRepository: RunRepository {
             // A share lock is enough: steps of one run may be added side by side, never after it completes.
             let run = try await session.fetchOne(SQLStatement(StoreStatements.selectRun(step.runID, .postgres).sql + " FOR SHARE",
                                                               [.text(step.runID)]), AgentRun.init(row:))
-            try StoreRules.checkAcceptsSteps(run, runID: step.runID)
+            let step = try StoreRules.adding(step, to: run)
             if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
                 throw StoreError.conflict("step \(step.stepID) already exists")
             }
@@ -119,6 +119,10 @@ struct PostgresApprovalRepository: ApprovalRepository {
         statement.sql += " RETURNING event_id"
         let claimed = try await database.transaction { [statement] session in try await session.fetchAll(statement) { _ in true } }
         return claimed.count == 1
+    }
+
+    func finish(_ request: ApprovalRequest) async throws {
+        try await database.transaction { session in try await session.execute(StoreStatements.finishApproval(request)) }
     }
 
     func claimApproved(node: String) async throws -> ApprovalRequest? {

@@ -180,6 +180,18 @@ enum PostgresSchema {
         Migration(id: "pg_v3_decision_claimed_by", statements: [
             "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT",
         ]),
+        // A boot whose optional stage failed is `partial`; an executed approval ends `succeeded` or
+        // `failed`; a step records when it ended.
+        Migration(id: "pg_v4_truthful_outcomes", statements: [
+            "ALTER TABLE agent_runs DROP CONSTRAINT agent_runs_status_check",
+            "ALTER TABLE agent_runs ADD CONSTRAINT agent_runs_status_check CHECK (status IN ('active','success','partial','failed','aborted'))",
+            "ALTER TABLE approval_requests DROP CONSTRAINT approval_requests_status_check",
+            """
+            ALTER TABLE approval_requests ADD CONSTRAINT approval_requests_status_check
+                CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed'))
+            """,
+            "ALTER TABLE agent_steps ADD COLUMN ended_at TEXT",
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

@@ -31,8 +31,12 @@ public struct StepUpdate: Sendable, Equatable {
     public var durationMS: Double?
     public var details: JSONValue?
     public var description: String?
+    /// When the step ended; a step reaching `success` or `failed` without one ends now.
+    public var endedAt: String?
 
-    public init(status: TimelineStep.Status? = nil, durationMS: Double? = nil, details: JSONValue? = nil, description: String? = nil) {
+    public init(status: TimelineStep.Status? = nil, durationMS: Double? = nil, details: JSONValue? = nil, description: String? = nil,
+                endedAt: String? = nil) {
+        self.endedAt = endedAt
         self.status = status
         self.durationMS = durationMS
         self.details = details
@@ -77,6 +81,9 @@ public protocol ApprovalRepository: Sendable {
     /// Takes the oldest approved request owned by `node` and marks it executed in one transaction,
     /// so of several pollers (on one node or many) exactly one receives it; nil when none waits.
     func claimApproved(node: String) async throws -> ApprovalRequest?
+    /// Ends a claimed request as `succeeded` or `failed` (its `status`), with `details` linking the
+    /// playbook run; a request that is not `executed` is left as it is.
+    func finish(_ request: ApprovalRequest) async throws
 }
 
 extension ApprovalRepository {
@@ -131,12 +138,16 @@ public struct GraceRepositories: Sendable {
     public var metrics: any MetricsRepository
     public var verifications: any VerificationRepository
     public var playbooks: any PlaybookRepository
+    /// Audit appends that failed since the store opened (every append through ``audit`` is counted).
+    public let auditFailures: AuditFailures
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
                 verifications: any VerificationRepository, playbooks: any PlaybookRepository) {
+        let failures = AuditFailures()
+        self.auditFailures = failures
         self.runs = runs
         self.approvals = approvals
-        self.audit = audit
+        self.audit = CountingAuditLog(base: audit, failures: failures)
         self.metrics = metrics
         self.verifications = verifications
         self.playbooks = playbooks

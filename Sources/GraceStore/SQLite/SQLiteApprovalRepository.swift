@@ -45,6 +45,10 @@ struct SQLiteApprovalRepository: ApprovalRepository {
         }
     }
 
+    func finish(_ request: ApprovalRequest) async throws {
+        try await database.write { db in try db.execute(StoreStatements.finishApproval(request)) }
+    }
+
     func claimApproved(node: String) async throws -> ApprovalRequest? {
         // The write transaction holds SQLite's one write lock, so no other claimer sees the row as approved.
         try await database.write { db in

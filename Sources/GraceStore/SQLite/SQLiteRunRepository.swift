@@ -44,7 +44,7 @@ struct SQLiteRunRepository: RunRepository {
 
     func addStep(_ step: TimelineStep) async throws -> TimelineStep {
         try await database.write { db in
-            try StoreRules.checkAcceptsSteps(try Self.fetchRun(db, id: step.runID), runID: step.runID)
+            let step = try StoreRules.adding(step, to: try Self.fetchRun(db, id: step.runID))
             if try db.fetchOne(StoreStatements.stepExists(step.stepID)) != nil {
                 throw StoreError.conflict("step \(step.stepID) already exists")
             }

@@ -42,7 +42,7 @@ extension TimelineStep {
             throw StoreError.invalid("stored status \"\(status)\" is not a known \(Status.self)")
         }
         let details: String? = row[8]
-        self.init(stepID: row[0], runID: row[1], timestamp: row[2], stepType: row[3], subsystem: row[4], description: row[5],
+        self.init(stepID: row[0], runID: row[1], timestamp: row[2], endedAt: row[11], stepType: row[3], subsystem: row[4], description: row[5],
                   status: known, durationMS: row[7], details: details.flatMap { JSONValue(jsonText: $0) },
                   playbookID: row[9], verificationID: row[10])
     }

@@ -150,6 +150,65 @@ enum Schema {
             // caller typed (decided_by) is only a claim, kept beside it.
             try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT")
         }
+        migrator.registerMigration("v6_truthful_outcomes") { db in
+            // A boot whose optional stage failed is `partial`, not `success`; an executed approval
+            // ends `succeeded` or `failed`; a step records when it ended. SQLite cannot alter a
+            // CHECK constraint, so the two tables are rebuilt (GRDB defers foreign-key checks in a
+            // migration; agent_steps' reference to agent_runs holds by name).
+            try db.execute(sql: """
+                CREATE TABLE agent_runs_v6 (
+                    run_id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL DEFAULT 'agent',
+                    trigger TEXT NOT NULL,
+                    subsystem TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active','success','partial','failed','aborted')),
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    playbooks_executed INTEGER NOT NULL DEFAULT 0,
+                    verifications_passed INTEGER NOT NULL DEFAULT 0,
+                    verifications_failed INTEGER NOT NULL DEFAULT 0,
+                    body TEXT,
+                    node_id TEXT
+                );
+                INSERT INTO agent_runs_v6 (run_id, kind, trigger, subsystem, status, started_at, ended_at, playbooks_executed,
+                                           verifications_passed, verifications_failed, body, node_id)
+                    SELECT run_id, kind, trigger, subsystem, status, started_at, ended_at, playbooks_executed,
+                           verifications_passed, verifications_failed, body, node_id FROM agent_runs;
+                DROP TABLE agent_runs;
+                ALTER TABLE agent_runs_v6 RENAME TO agent_runs;
+                CREATE INDEX agent_runs_status ON agent_runs(status, started_at);
+                CREATE INDEX agent_runs_started ON agent_runs(started_at);
+                CREATE INDEX agent_runs_node ON agent_runs(node_id, started_at);
+                CREATE INDEX agent_runs_node_ended ON agent_runs(node_id, ended_at);
+
+                CREATE TABLE approval_requests_v6 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed')),
+                    requested_by TEXT NOT NULL,
+                    reason TEXT NOT NULL DEFAULT '',
+                    playbook_id TEXT,
+                    pattern_id TEXT,
+                    run_id TEXT,
+                    decision_by TEXT,
+                    decision_reason TEXT,
+                    created_at TEXT NOT NULL,
+                    decided_at TEXT,
+                    details TEXT,
+                    node_id TEXT,
+                    decision_claimed_by TEXT
+                );
+                INSERT INTO approval_requests_v6 (id, event_id, status, requested_by, reason, playbook_id, pattern_id, run_id, decision_by,
+                                                  decision_reason, created_at, decided_at, details, node_id, decision_claimed_by)
+                    SELECT id, event_id, status, requested_by, reason, playbook_id, pattern_id, run_id, decision_by,
+                           decision_reason, created_at, decided_at, details, node_id, decision_claimed_by FROM approval_requests;
+                DROP TABLE approval_requests;
+                ALTER TABLE approval_requests_v6 RENAME TO approval_requests;
+                CREATE INDEX approval_requests_status ON approval_requests(status, created_at);
+
+                ALTER TABLE agent_steps ADD COLUMN ended_at TEXT;
+                """)
+        }
         return migrator
     }
 

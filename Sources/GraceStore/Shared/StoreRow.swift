@@ -41,11 +41,11 @@ extension AgentRun {
 
 extension TimelineStep {
     /// The columns step queries select, in the order the SQLite store reads them by index.
-    static let selection = "step_id, run_id, timestamp, step_type, subsystem, description, status, duration_ms, details, playbook_id, verification_id"
+    static let selection = "step_id, run_id, timestamp, step_type, subsystem, description, status, duration_ms, details, playbook_id, verification_id, ended_at"
 
     init(row: some StoreRow) throws {
         self.init(stepID: try row.required("step_id"), runID: try row.required("run_id"), timestamp: try row.required("timestamp"),
-                  stepType: try row.required("step_type"), subsystem: try row.required("subsystem"),
+                  endedAt: try row.text("ended_at"), stepType: try row.required("step_type"), subsystem: try row.required("subsystem"),
                   description: try row.required("description"), status: try row.enumValue("status", as: Status.self),
                   durationMS: try row.real("duration_ms"), details: try row.json("details"), playbookID: try row.text("playbook_id"),
                   verificationID: try row.text("verification_id"))

@@ -5,7 +5,9 @@ import GraceCore
 /// caller sees. Backends only fetch and write; the decisions live here, once.
 enum StoreRules {
     static func completing(_ run: AgentRun?, runID: String, status: AgentRun.Status, at timestamp: String) throws -> AgentRun {
-        guard status.isFinal else { throw StoreError.invalid("a run is completed with success, failed or aborted, not \(status.rawValue)") }
+        guard status.isFinal else {
+            throw StoreError.invalid("a run is completed with " + AgentRun.Status.finals.map(\.rawValue).joined(separator: ", ") + ", not \(status.rawValue)")
+        }
         guard var run else { throw StoreError.notFound(kind: "run", id: runID) }
         guard run.status == .active else {
             throw StoreError.conflict("run \(runID) is already completed (status \(run.status.rawValue))")
@@ -15,11 +17,15 @@ enum StoreRules {
         return run
     }
 
-    static func checkAcceptsSteps(_ run: AgentRun?, runID: String) throws {
-        guard let run else { throw StoreError.notFound(kind: "run", id: runID) }
+    /// The step to insert into `run`: refused once the run is completed; a final step gets its end time.
+    static func adding(_ step: TimelineStep, to run: AgentRun?) throws -> TimelineStep {
+        guard let run else { throw StoreError.notFound(kind: "run", id: step.runID) }
         guard run.status == .active else {
-            throw StoreError.conflict("run \(runID) is completed (status \(run.status.rawValue)); steps cannot be added")
+            throw StoreError.conflict("run \(step.runID) is completed (status \(run.status.rawValue)); steps cannot be added")
         }
+        var step = step
+        step.settleEnd()
+        return step
     }
 
     static func applying(_ update: StepUpdate, to step: TimelineStep?, stepID: String) throws -> TimelineStep {
@@ -33,6 +39,8 @@ enum StoreRules {
         if let duration = update.durationMS { step.durationMS = duration }
         if let details = update.details { step.details = details }
         if let description = update.description { step.description = description }
+        if let endedAt = update.endedAt { step.endedAt = endedAt }
+        step.settleEnd()
         return step
     }
 

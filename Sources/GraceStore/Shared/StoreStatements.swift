@@ -71,11 +71,11 @@ enum StoreStatements {
     static func insertStep(_ step: TimelineStep) -> SQLStatement {
         SQLStatement("""
             INSERT INTO agent_steps (step_id, run_id, timestamp, step_type, subsystem, description, status,
-                duration_ms, details, playbook_id, verification_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                duration_ms, details, playbook_id, verification_id, updated_at, ended_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(step.stepID), .text(step.runID), .text(step.timestamp), .text(step.stepType), .text(step.subsystem),
                   .text(step.description), .text(step.status.rawValue), SQLValue(step.durationMS), SQLValue(step.details?.jsonText),
-                  SQLValue(step.playbookID), SQLValue(step.verificationID), .text(Timestamp.now())])
+                  SQLValue(step.playbookID), SQLValue(step.verificationID), .text(Timestamp.now()), SQLValue(step.endedAt)])
     }
 
     static func selectStep(runID: String, stepID: String, _ dialect: SQLDialect) -> SQLStatement {
@@ -84,10 +84,10 @@ enum StoreStatements {
 
     static func updateStep(_ step: TimelineStep) -> SQLStatement {
         SQLStatement("""
-            UPDATE agent_steps SET status = ?, duration_ms = ?, details = ?, description = ?, updated_at = ?
+            UPDATE agent_steps SET status = ?, duration_ms = ?, details = ?, description = ?, updated_at = ?, ended_at = ?
             WHERE step_id = ?
             """, [.text(step.status.rawValue), SQLValue(step.durationMS), SQLValue(step.details?.jsonText), .text(step.description),
-                  .text(Timestamp.now()), .text(step.stepID)])
+                  .text(Timestamp.now()), SQLValue(step.endedAt), .text(step.stepID)])
     }
 
     static func selectSteps(runID: String, _ dialect: SQLDialect) -> SQLStatement {
@@ -133,6 +133,12 @@ enum StoreStatements {
     /// Moves approved -> executed; affects one row for exactly one caller, however many race.
     static func markExecuted(_ id: String) -> SQLStatement {
         SQLStatement("UPDATE approval_requests SET status = 'executed' WHERE event_id = ? AND status = 'approved'", [.text(id)])
+    }
+
+    /// Ends a claimed (`executed`) request with its playbook's outcome and the details that link it.
+    static func finishApproval(_ request: ApprovalRequest) -> SQLStatement {
+        SQLStatement("UPDATE approval_requests SET status = ?, details = ? WHERE event_id = ? AND status = 'executed'",
+                     [.text(request.status.rawValue), SQLValue(request.details?.jsonText), .text(request.eventID)])
     }
 
     /// The oldest approved, unexecuted request a node owns, locked so no other poller takes it too.

@@ -39,6 +39,7 @@ struct PatternsCommand: AsyncParsableCommand {
                 let marker = fix.playbookID == pattern.bestFix ? "→" : " "
                 print("  \(marker) \(fix.playbookID): \(fix.successes)/\(fix.attempts) (\(rate)), lower bound \(String(format: "%.2f", fix.lowerBound))")
             }
+            print("    next: \(pattern.bestFix), because \(pattern.reason)")
         }
         print("")
         if summary.predictions.isEmpty { print("no failures predicted") }

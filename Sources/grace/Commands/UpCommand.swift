@@ -48,10 +48,10 @@ struct UpCommand: AsyncParsableCommand {
         // The port goes into grace.pid only once the boot has passed: clients that wait for it get a booted server.
         lock.write(pid: getpid(), port: port)
         if let store = context.store {
-            _ = try? await store.repositories.audit.append(AuditEvent(
+            await store.repositories.audit(AuditEvent(
                 actor: "grace", action: "server.start", resource: "grace", subsystem: "lifecycle",
                 payload: ["pid": .number(Double(getpid())), "port": .number(Double(port)), "boot_run_id": .string(report.runID)],
-                result: report.status.rawValue))
+                result: report.status.rawValue), logger: runtime.logger)
         }
         say("Grace is serving on http://\(settings.host):\(port) (home \(settings.home)); Ctrl-C stops it.")
         runtime.logger.info("serving", metadata: ["subsystem": "http", "event_type": "server_listening", "port": "\(port)"])
@@ -62,8 +62,8 @@ struct UpCommand: AsyncParsableCommand {
             printError("server stopped: \(error)")
         }
         if let store = context.store {
-            _ = try? await store.repositories.audit.append(AuditEvent(actor: "grace", action: "server.stop", resource: "grace",
-                                                                      subsystem: "lifecycle", result: "ok"))
+            await store.repositories.audit(AuditEvent(actor: "grace", action: "server.stop", resource: "grace", subsystem: "lifecycle",
+                                                      result: "ok"), logger: runtime.logger)
         }
         await context.closeStore()
         withExtendedLifetime(stopSignals) {}

@@ -55,14 +55,14 @@ struct SetEnvDefault: PlaybookActionHandler {
     }
 }
 
-/// Makes the service's text I/O UTF-8 whatever the system locale is.
+/// Makes the service's text I/O UTF-8 whatever the system locale is, through its env file (which
+/// the service's environment is built from at each start); Grace's own environment is left alone.
 struct SetUTF8Environment: PlaybookActionHandler {
     static let settings = [("PYTHONIOENCODING", "utf-8"), ("PYTHONUTF8", "1"), ("LC_ALL", "C.UTF-8"), ("LANG", "C.UTF-8")]
 
     func perform(_ step: PlaybookStep, for request: HealingRequest) async throws -> String {
         var changed: [String] = []
         for (key, value) in Self.settings {
-            setenv(key, value, 1)
             if EnvFile.value(of: key, in: request.environment.envFile) != value {
                 try EnvFile.set(key, value, in: request.environment.envFile)
                 changed.append(key)
@@ -152,6 +152,8 @@ struct RestoreDamagedDatabases: PlaybookActionHandler {
 struct RestartTarget: PlaybookActionHandler {
     func perform(_ step: PlaybookStep, for request: HealingRequest) async throws -> String {
         guard let restart = request.environment.restartTarget else {
+            // Grace's own home: no service runs from it; what was written applies at the next start.
+            if request.environment.scope == "grace" { return "no supervised service to restart; the change applies when Grace next starts" }
             throw ActionError("no supervised target service is configured (GRACE_TARGET_COMMAND); restart it by hand")
         }
         return try await restart()
