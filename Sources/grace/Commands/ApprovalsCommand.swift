@@ -23,7 +23,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let approvals = try await runtime.openStore().repositories.approvals.approvals(status: ApprovalRequest.Status(rawValue: status), limit: 500)
             if json {
                 for approval in approvals { print(String(decoding: try JSONEncoder.graceCompact.encode(approval), as: UTF8.self)) }
@@ -46,7 +46,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String?
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let store = try await runtime.openStore()
             let repositories = store.repositories
             let approval: ApprovalRequest
@@ -99,7 +99,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String?
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let repositories = try await runtime.openStore().repositories
             do {
                 _ = try await repositories.approvals.decide(id: id, approve: false, by: by, reason: reason)

@@ -18,7 +18,7 @@ struct UpCommand: AsyncParsableCommand {
     var profile: GraceSettings.BootProfileName?
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.up")
+        let runtime = try Runtime.start(options, label: "grace.up", home: .create)
         let lock = try runtime.lockHome()
         defer { lock.release() }
         let settings = runtime.settings
