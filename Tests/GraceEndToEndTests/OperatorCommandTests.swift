@@ -49,5 +49,27 @@ extension EndToEnd {
             let after = try grace.run(["approvals", "list", "--home", missing.path])
             #expect(after.status == 0 && after.stdout.contains("no pending approvals"), "\(after.stdout)\(after.stderr)")
         }
+
+        @Test func badCommandLineInputExitsTwoWithArgumentParsersMessage() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let cases: [([String], String)] = [
+                (["no-such-command"], "no-such-command"), (["stop", "--bogus"], "--bogus"), (["boot", "--profile", "nonsense"], "nonsense"),
+                (["approvals", "list", "--status", "maybe"], "--status must be"), (["audit", "tail", "-n", "0"], "--count must be at least 1"),
+                (["correlate"], "run-id"), (["stop", "--timeout", "soon"], "soon"),
+            ]
+            for (arguments, named) in cases {
+                let result = try grace.run(arguments)
+                #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+                #expect(result.stderr.contains("Error:") && result.stderr.contains(named), "\(arguments): \(result.stderr)")
+                #expect(result.stderr.contains("Usage:") || result.stderr.contains("--help"), "\(arguments): \(result.stderr)")
+            }
+            // Help and the version are no errors.
+            let help = try grace.run(["approvals", "list", "--help"])
+            #expect(help.status == 0 && help.stdout.contains("USAGE:"), "\(help.stdout)")
+            #expect(try grace.run(["--version"]).status == 0)
+            // Nothing of the above made a home in the (empty) folder.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: grace.home.path).isEmpty)
+        }
     }
 }

@@ -10,7 +10,7 @@ struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
         abstract: "Boot (production profile by default), then serve the HTTP API until SIGINT or SIGTERM.",
-        discussion: "Exit codes as for `grace boot`; a boot that fails a critical stage does not serve.")
+        discussion: "Exit codes as for `grace boot`, except that a partial boot serves (no exit 5); a boot that fails a critical stage, or a server that cannot listen, does not serve (exit 1).")
 
     @OptionGroup var options: GlobalOptions
 
