@@ -4,6 +4,7 @@ import GraceCore
 import GraceLog
 import GraceTelemetry
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -96,9 +97,13 @@ public final class ServerLauncher: ServiceLauncher {
         }
         var iterator = listening.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            // The group ended before listening: surface its error (port in use, permission ...).
-            try await task.value
-            throw LaunchError("the server stopped before it listened")
+            // The group ended before listening: surface its error (port in use, permission ...), named.
+            do {
+                try await task.value
+            } catch {
+                throw LaunchError(Self.listenFailure(error, host: settings.host, port: settings.port))
+            }
+            throw LaunchError("the server stopped before it listened on \(settings.host):\(settings.port)")
         }
         state.withLock { $0.port = port }
         onListening(port)
@@ -119,6 +124,22 @@ public final class ServerLauncher: ServiceLauncher {
         let (group, task) = state.withLock { ($0.group, $0.task) }
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
+    }
+
+    /// Why the server could not listen, in words an operator can act on (NIO says `bind(descriptor:ptr:bytes:): … (errno: 98)`).
+    static func listenFailure(_ error: any Error, host: String, port: Int) -> String {
+        let address = "cannot listen on \(host):\(port)"
+        switch (error as? IOError)?.errnoCode {
+        case EADDRINUSE?:
+            return "\(address): the address is already in use (another process listens on port \(port); stop it, or set GRACE_PORT "
+                + "to a free port, 0 for any)"
+        case EACCES?:
+            return "\(address): permission denied (ports below 1024 need privileges; set GRACE_PORT)"
+        case EADDRNOTAVAIL?:
+            return "\(address): \(host) is not an address of this machine (GRACE_HOST)"
+        default:
+            return "\(address): \(error)"
+        }
     }
 
     struct LaunchError: Error, CustomStringConvertible {

@@ -40,6 +40,10 @@ struct UpCommand: AsyncParsableCommand {
             return
         }
         guard report.status != .failed, let port = launcher.port else {
+            // Said on stderr as well as in the stage's line: why nothing serves (port in use, no token ...).
+            if let failure = report.stages.lazy.flatMap(\.findings).first(where: { $0.code == "server_start_failed" }) {
+                printError("not serving: \(failure.message): \(failure.evidence)")
+            }
             await launcher.stop()
             await context.closeStore()
             runtime.sink.flush()

@@ -69,11 +69,26 @@ struct Runtime {
             throw GraceExit.configuration
         }
         let level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
-        let consoleOutput = console ? ConsoleLogOutput(colored: isatty(STDERR_FILENO) == 1, minimumLevel: .warning) : nil
+        let consoleOutput = console ? ConsoleLogOutput(colored: isatty(STDERR_FILENO) == 1, minimumLevel: .warning,
+                                                       shownEvents: Self.operatorEvents, hiddenEvents: Self.fileOnlyEvents) : nil
         LoggingSystem.bootstrap(GraceLogging.makeHandlerFactory(
             sink: sink, console: consoleOutput, redactor: SecretRedactor(secrets: settings.secretValues), level: level))
         return Runtime(loaded: loaded, sink: sink, logger: Logger(label: label))
     }
+
+    /// Shown on the console (stderr) at any level, besides every WARNING and above: what an operator of
+    /// `grace up` follows once it serves. A detection in the service's output, the healing decision
+    /// (executed, observed, or waiting for approval `apr_…`), an approval decided or executed, a fix's
+    /// verification, the service exiting, restarting, healthy again, or given up as a crash loop.
+    static let operatorEvents: Set<String> = [
+        "pattern_detected", "playbook_decision", "approval_decided", "approval_executed", "verification",
+        "target_exit", "target_restart", "target_healthy", "target_crash_loop",
+    ]
+
+    /// Never on the console: the supervised service's own output (its stderr is WARNING, a line of a
+    /// known failure ERROR), which stays in the log file (`grace logs --subsystem target`); the
+    /// `pattern_detected` line names what it matched.
+    static let fileOnlyEvents: Set<String> = ["target_output"]
 
     /// This `grace` executable, which guards supervised services (`grace supervise-child`).
     static var executablePath: String? {

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// What `grace up` prints on its console (stdout and stderr) once it serves.
+    @Suite("grace up console")
+    struct OperatorConsoleTests {
+        /// The console lines (stdout and stderr of `grace up`) after the "serving" line.
+        private static func afterServing(_ grace: RunningGrace) -> [Substring] {
+            let lines = grace.printedOutput().split(separator: "\n")
+            guard let serving = lines.firstIndex(where: { $0.hasPrefix("Grace is serving on") }) else { return [] }
+            return Array(lines[(serving + 1)...])
+        }
+
+        @Test("a failure of the supervised service: detection, decision waiting for approval, fix, restart and verification, one line each")
+        func incidentLines() async throws {
+            let service = try ExampleService()
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            defer { _ = grace.stop() }
+            #expect(await service.isHealthy())
+            try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
+                                             to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
+            try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            let pendingSQL = "SELECT event_id FROM approval_requests WHERE status = 'pending' AND playbook_id = 'apply_pending_migrations'"
+            #expect(try await eventually { !(try service.query(pendingSQL)).isEmpty })
+            let id = try #require(try service.query(pendingSQL).first?["event_id"] as? String)
+            // The decision line follows the detection; give the console a moment to get both.
+            #expect(await eventually(10) { Self.afterServing(grace).contains { $0.contains(id) } }, "\(grace.printedOutput())")
+            let waiting = Self.afterServing(grace)
+            let detected = waiting.filter { $0.contains("event_type=pattern_detected") }
+            #expect(detected.count == 1, "one detection line: \(waiting)")
+            #expect(detected.first?.contains("WARNING") == true && detected.first?.contains("verification_events_schema_mismatch") == true,
+                    "\(detected)")
+            let decision = waiting.filter { $0.contains("event_type=playbook_decision") }
+            #expect(decision.count == 1 && decision.first?.contains("waiting for approval \(id)") == true, "\(waiting)")
+            // The service's own output stays in the log file, off the console.
+            #expect(!waiting.contains { $0.contains("event_type=target_output") }, "\(waiting)")
+
+            let approved = try service.grace.run(["approvals", "approve", id, "--by", "e2e"])
+            #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+            // The fix's own check comes first; the service's recovery after its restart settles it.
+            #expect(await eventually { Self.afterServing(grace).contains { $0.contains("recovery verified") } }, "\(grace.printedOutput())")
+            let after = Self.afterServing(grace)
+            #expect(after.contains { $0.contains("event_type=playbook_decision") && $0.contains("execute apply_pending_migrations") }, "\(after)")
+            #expect(after.contains { $0.contains("event_type=target_exit") && $0.contains("restart for a fix") }, "\(after)")
+            #expect(after.contains { $0.contains("event_type=target_healthy") }, "\(after)")
+            #expect(after.contains { $0.contains("event_type=verification") && $0.contains("recovery verified") }, "\(after)")
+        }
+
+        @Test("a service that keeps crashing: each restart and the crash loop on the console")
+        func crashLoopLines() async throws {
+            let service = try ExampleService(settings: ["GRACE_TARGET_MAX_RESTARTS": "1", "GRACE_TARGET_BACKOFF_MS": "50"])
+            defer { service.remove() }
+            let grace = try RunningGrace(service.grace)
+            defer { _ = grace.stop() }
+            #expect(await service.isHealthy())
+            // Every start from now on fails at once (a pattern that waits for approval: nothing restarts it for a fix).
+            try "circular_import".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            kill(try #require(service.servicePID), SIGKILL)
+            #expect(await eventually { Self.afterServing(grace).contains { $0.contains("event_type=target_crash_loop") } }, "\(grace.printedOutput())")
+            let lines = Self.afterServing(grace)
+            #expect(lines.contains { $0.contains("event_type=target_restart") && $0.contains("restarting in") }, "\(lines)")
+            #expect(lines.contains { $0.contains("ERROR") && $0.contains("crash loop") }, "\(lines)")
+        }
+
+        @Test("a port in use: grace up names the address and the reason, and exits 1")
+        func portInUse() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(listener) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 && listen(listener, 1) == 0
+                }
+            }
+            try #require(bound)
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            let result = try grace.run(["up"], extraEnvironment: ["GRACE_PORT": String(port)])
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("not serving: the HTTP server did not start: cannot listen on 127.0.0.1:\(port): the address is already in use"),
+                    "\(result.stderr)")
+            #expect(result.stdout.contains("cannot listen on 127.0.0.1:\(port)"), "\(result.stdout)")
+        }
+
+        @Test("a non-loopback host without a token: grace up says why it does not serve")
+        func wildcardWithoutToken() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let result = try grace.run(["up"], extraEnvironment: ["GRACE_HOST": "0.0.0.0"])
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("not serving") && result.stderr.contains("without GRACE_API_TOKEN"), "\(result.stderr)")
+        }
+    }
+}
