@@ -68,19 +68,8 @@ extension EndToEnd {
         func portInUse() throws {
             let grace = try GraceBinary()
             defer { grace.remove() }
-            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let (listener, port) = try FreePort.bound(listening: true)
             defer { close(listener) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 && listen(listener, 1) == 0
-                }
-            }
-            try #require(bound)
-            let port = Int(UInt16(bigEndian: address.sin_port))
             let result = try grace.run(["up"], extraEnvironment: ["GRACE_PORT": String(port)])
             #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
             #expect(result.stderr.contains("not serving: the HTTP server did not start: cannot listen on 127.0.0.1:\(port): the address is already in use"),
