@@ -37,6 +37,18 @@ extension EndToEnd {
             // The service's own output stays in the log file, off the console.
             #expect(!waiting.contains { $0.contains("event_type=target_output") }, "\(waiting)")
 
+            // The service's known failure is an ERROR in the log, its other stderr lines WARNING.
+            let errors = try service.grace.run(["logs", "--errors", "--subsystem", "target", "--json"])
+            #expect(errors.status == 0, "\(errors.stderr)")
+            let errorLines = try errors.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            #expect(errorLines.contains { ($0["message"] as? String)?.contains("no such column: passed") == true && $0["level"] as? String == "ERROR" },
+                    "\(errors.stdout)")
+            #expect(errorLines.allSatisfy { $0["event_type"] as? String == "target_output" && $0["stream"] as? String != nil }, "\(errors.stdout)")
+            let warnings = try service.grace.run(["logs", "--level", "warning", "--subsystem", "target", "--grep", "agent loop failed", "--json"])
+            #expect(warnings.stdout.contains("\"level\":\"WARNING\"") && warnings.stdout.contains("\"stream\":\"stderr\""), "\(warnings.stdout)")
+
             let approved = try service.grace.run(["approvals", "approve", id, "--by", "e2e"])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             // The fix's own check comes first; the service's recovery after its restart settles it.
