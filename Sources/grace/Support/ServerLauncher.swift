@@ -3,14 +3,15 @@ import GraceBoot
 import GraceCore
 import GraceLog
 import GraceTelemetry
+import GraceServer
 import Logging
-import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// Starts the HTTP server with the monitor and log flusher as one service group during the
-/// boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
-public final class ServerLauncher: ServiceLauncher {
+/// The composition of `grace up`'s services: starts the HTTP server (GraceServer's application) with
+/// the monitor, the log flusher, the approval executor, the service supervisor and trace export as one
+/// service group during the boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
+final class ServerLauncher: ServiceLauncher {
     private struct State {
         var group: ServiceGroup?
         var task: Task<Void, any Error>?
@@ -27,7 +28,7 @@ public final class ServerLauncher: ServiceLauncher {
     let createdAt = Date()
     private let state = Mutex(State())
 
-    public init(version: String, logSink: LogFileSink?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    init(version: String, logSink: LogFileSink?, environment: [String: String] = ProcessInfo.processInfo.environment,
                 onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.version = version
         self.logSink = logSink
@@ -36,9 +37,9 @@ public final class ServerLauncher: ServiceLauncher {
     }
 
     /// The port the server listens on, once it does.
-    public var port: Int? { state.withLock { $0.port } }
+    var port: Int? { state.withLock { $0.port } }
 
-    public func start(context: BootContext) async throws -> URL {
+    func start(context: BootContext) async throws -> URL {
         let store = try context.requireStore()
         let settings = context.settings
         let logger = context.logger
@@ -101,45 +102,25 @@ public final class ServerLauncher: ServiceLauncher {
             do {
                 try await task.value
             } catch {
-                throw LaunchError(Self.listenFailure(error, host: settings.host, port: settings.port))
+                throw LaunchError(GraceHTTPServer.listenFailure(error, host: settings.host, port: settings.port))
             }
             throw LaunchError("the server stopped before it listened on \(settings.host):\(settings.port)")
         }
         state.withLock { $0.port = port }
         onListening(port)
-        // A wildcard address is reached through loopback: it is no Host the server answers to.
-        let address = HostName.normalized(settings.host) ?? settings.host
-        let reachable = HostOriginMiddleware.wildcards.contains(address) ? (address.contains(":") ? "::1" : "127.0.0.1") : settings.host
-        let host = reachable.contains(":") ? "[\(reachable)]" : reachable
-        return URL(string: "http://\(host):\(port)")!
+        return GraceHTTPServer.reachableURL(host: settings.host, port: port)
     }
 
     /// Waits until the service group ends (a signal, or ``stop()``).
-    public func wait() async throws {
+    func wait() async throws {
         let task = state.withLock { $0.task }
         try await task?.value
     }
 
-    public func stop() async {
+    func stop() async {
         let (group, task) = state.withLock { ($0.group, $0.task) }
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
-    }
-
-    /// Why the server could not listen, in words an operator can act on (NIO says `bind(descriptor:ptr:bytes:): … (errno: 98)`).
-    static func listenFailure(_ error: any Error, host: String, port: Int) -> String {
-        let address = "cannot listen on \(host):\(port)"
-        switch (error as? IOError)?.errnoCode {
-        case EADDRINUSE?:
-            return "\(address): the address is already in use (another process listens on port \(port); stop it, or set GRACE_PORT "
-                + "to a free port, 0 for any)"
-        case EACCES?:
-            return "\(address): permission denied (ports below 1024 need privileges; set GRACE_PORT)"
-        case EADDRNOTAVAIL?:
-            return "\(address): \(host) is not an address of this machine (GRACE_HOST)"
-        default:
-            return "\(address): \(error)"
-        }
     }
 
     struct LaunchError: Error, CustomStringConvertible {
