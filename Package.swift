@@ -90,7 +90,6 @@ let package = Package(
                 "GraceLog",
                 "GraceStore",
                 "GraceBoot",
-                "GraceTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

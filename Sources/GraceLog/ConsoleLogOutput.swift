@@ -8,18 +8,43 @@ import Logging
 /// Writes human-readable lines to stderr:
 /// `HH:MM:SS.mmm LEVEL    subsystem message key=value run=… playbook=… verification=… request=…`
 /// (local time), coloured with ANSI codes when `colored`, plain otherwise.
+///
+/// Which lines: those at ``minimumLevel`` or above, plus those whose `event_type` is in
+/// ``shownEvents`` whatever their level, minus those whose `event_type` is in ``hiddenEvents``
+/// (see ``shows(_:eventType:)``). Every line still reaches the log file.
 public struct ConsoleLogOutput: Sendable {
     /// Use ANSI colours; set it when stderr is a terminal (``stderrIsTerminal``).
     public var colored: Bool
-    /// Lines below this level are not shown on the console (they still reach the log file).
+    /// Lines below this level are not shown on the console (they still reach the log file),
+    /// unless their `event_type` is one of ``shownEvents``.
     public var minimumLevel: Logger.Level
+    /// Event types shown at any level: what an operator follows (detections, decisions, fix results, restarts).
+    public var shownEvents: Set<String>
+    /// Event types never shown, at any level (e.g. a supervised service's own output, which has its own
+    /// levels and would drown the rest); they stay in the log file.
+    public var hiddenEvents: Set<String>
 
     /// - Parameters:
     ///   - colored: use ANSI colours (pass ``stderrIsTerminal``).
     ///   - minimumLevel: the lowest level shown on the console.
-    public init(colored: Bool, minimumLevel: Logger.Level) {
+    ///   - shownEvents: event types shown whatever their level.
+    ///   - hiddenEvents: event types never shown.
+    public init(colored: Bool, minimumLevel: Logger.Level, shownEvents: Set<String> = [], hiddenEvents: Set<String> = []) {
         self.colored = colored
         self.minimumLevel = minimumLevel
+        self.shownEvents = shownEvents
+        self.hiddenEvents = hiddenEvents
+    }
+
+    /// Whether a line at `level` goes to the console; `eventType` (its `event_type`, nil for none) is
+    /// only asked for when some event types are shown or hidden.
+    public func shows(_ level: Logger.Level, eventType: () -> String?) -> Bool {
+        if shownEvents.isEmpty && hiddenEvents.isEmpty { return level >= minimumLevel }
+        if let type = eventType() {
+            if hiddenEvents.contains(type) { return false }
+            if shownEvents.contains(type) { return true }
+        }
+        return level >= minimumLevel
     }
 
     /// Whether stderr is a terminal, i.e. whether colours are appropriate.

@@ -18,7 +18,8 @@ import Logging
 /// - An error passed to the log call adds `error` (its description) and `error_type`.
 /// - Known secrets are replaced by `[REDACTED]` in every string before it is written.
 ///
-/// `logLevel` gates everything; the console's `minimumLevel` filters the console further.
+/// `logLevel` gates everything; the console's level and event types filter the console further
+/// (``ConsoleLogOutput/shows(_:eventType:)``).
 public struct GraceLogHandler: LogHandler {
     /// The `event_type` of lines that do not set one.
     public static let defaultEventType = "log"
@@ -65,7 +66,9 @@ public struct GraceLogHandler: LogHandler {
     /// Formats the event once and hands it to the file sink and, when its level is high
     /// enough, the console.
     public func log(event: LogEvent) {
-        let toConsole = console.map { event.level >= $0.minimumLevel } ?? false
+        let toConsole = console?.shows(event.level) {
+            (event.metadata?["event_type"] ?? metadata["event_type"]).map(\.flatString)
+        } ?? false
         if sink == nil && !toConsole { return }
         let record = makeRecord(event)
         sink?.write(record)

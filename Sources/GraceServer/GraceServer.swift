@@ -46,7 +46,7 @@ public enum ServerConfigurationError: Error, CustomStringConvertible {
     }
 }
 
-/// Builds Grace's Hummingbird application.
+/// Builds Grace's Hummingbird application (composed with Grace's other services by the `grace` executable).
 public enum GraceHTTPServer {
     /// Whether `host` only accepts connections from this machine.
     public static func isLoopback(_ host: String) -> Bool {
@@ -69,6 +69,32 @@ public enum GraceHTTPServer {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "grace"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
             logger: logger)
+    }
+
+    /// The address a client of this machine reaches the server at: a wildcard address (0.0.0.0, ::)
+    /// through loopback, since it is no Host the server answers to.
+    public static func reachableURL(host: String, port: Int) -> URL {
+        let address = HostName.normalized(host) ?? host
+        let reachable = HostOriginMiddleware.wildcards.contains(address) ? (address.contains(":") ? "::1" : "127.0.0.1") : host
+        let bracketed = reachable.contains(":") ? "[\(reachable)]" : reachable
+        return URL(string: "http://\(bracketed):\(port)")!
+    }
+
+    /// Why the application could not listen on `host:port`, in words an operator can act on (NIO
+    /// says `bind(descriptor:ptr:bytes:): … (errno: 98)`).
+    public static func listenFailure(_ error: any Error, host: String, port: Int) -> String {
+        let address = "cannot listen on \(host):\(port)"
+        switch (error as? IOError)?.errnoCode {
+        case EADDRINUSE?:
+            return "\(address): the address is already in use (another process listens on port \(port); stop it, or set GRACE_PORT "
+                + "to a free port, 0 for any)"
+        case EACCES?:
+            return "\(address): permission denied (ports below 1024 need privileges; set GRACE_PORT)"
+        case EADDRNOTAVAIL?:
+            return "\(address): \(host) is not an address of this machine (GRACE_HOST)"
+        default:
+            return "\(address): \(error)"
+        }
     }
 
     /// The router with every middleware and route, and the table of the routes it registered.

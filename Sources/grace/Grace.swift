@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GraceCore
 
 @main
@@ -17,4 +18,23 @@ struct Grace: AsyncParsableCommand {
                       ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self,
                       LogsCommand.self, CorrelateCommand.self, DashboardCommand.self, StoreCommand.self, SuperviseChildCommand.self]
     )
+
+    /// ArgumentParser's own `main`, except that bad command-line input (an unknown option, a missing or
+    /// invalid value, a `ValidationError`: ArgumentParser's exit 64) exits 2, as the README says; the
+    /// message and usage it prints stay the same, and help and `--version` still exit 0.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // An ExitCode is a command's own verdict (supervise-child passes on its child's, 64 included).
+            guard !(error is ExitCode), exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: GraceExit.configuration)
+        }
+    }
 }

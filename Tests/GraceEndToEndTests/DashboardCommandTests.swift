@@ -7,6 +7,10 @@ extension EndToEnd {
         @Test func dashboardFromTheStoreBeforeAndAfterABoot() throws {
             let grace = try GraceBinary()
             defer { grace.remove() }
+            // An empty folder is no Grace home; one with its .env is, before its first boot.
+            let empty = try grace.run(["dashboard"])
+            #expect(empty.status == 2 && empty.stderr.contains("no Grace home at \(grace.home.path)"), "\(empty.stderr)")
+            try Data().write(to: grace.home.appendingPathComponent(".env"))
             let fresh = try grace.run(["dashboard", "--width", "80"])
             #expect(fresh.status == 0, "\(fresh.stderr)")
             #expect(fresh.stdout.contains("UNKNOWN"))
@@ -68,6 +72,7 @@ extension EndToEnd {
         @Test func watchRedrawsUntilInterrupted() throws {
             let grace = try GraceBinary()
             defer { grace.remove() }
+            try Data().write(to: grace.home.appendingPathComponent(".env"))
             let process = grace.makeProcess(["dashboard", "--watch", "--interval", "0.2"])
             let out = Pipe()
             process.standardOutput = out

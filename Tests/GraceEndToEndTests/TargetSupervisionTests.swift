@@ -95,8 +95,14 @@ func eventually(_ limit: TimeInterval = 60, _ condition: () async throws -> Bool
 enum FreePort {
     /// A loopback port nobody listens on right now.
     static func pick() throws -> Int {
+        let (socketFD, port) = try bound()
+        close(socketFD)
+        return port
+    }
+
+    /// A socket bound to a free loopback port (and listening, with `listening`), with its port; the caller closes it.
+    static func bound(listening: Bool = false) throws -> (socket: Int32, port: Int) {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketFD) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -104,8 +110,11 @@ enum FreePort {
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
         }
-        guard bound else { throw NSError(domain: "FreePort", code: 1) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound, !listening || listen(socketFD, 1) == 0 else {
+            close(socketFD)
+            throw NSError(domain: "FreePort", code: 1)
+        }
+        return (socketFD, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 

@@ -208,6 +208,21 @@ struct JSONLineTests {
         #expect(coloredText.replacing(#/\x{1B}\[[0-9;]*m/#, with: "") == text)
     }
 
+    @Test("the console shows its level and up, operator events at any level, hidden events never")
+    func consoleSelection() {
+        let console = ConsoleLogOutput(colored: false, minimumLevel: .warning, shownEvents: ["playbook_decision"],
+                                       hiddenEvents: ["target_output"])
+        #expect(console.shows(.warning) { nil })
+        #expect(!console.shows(.notice) { nil })
+        #expect(!console.shows(.info) { "log" })
+        #expect(console.shows(.info) { "playbook_decision" })
+        #expect(!console.shows(.error) { "target_output" })
+        // Without event types, the event type is never looked up.
+        let plain = ConsoleLogOutput(colored: false, minimumLevel: .error)
+        #expect(!plain.shows(.warning) { Issue.record("looked up"); return nil })
+        #expect(plain.shows(.critical) { Issue.record("looked up"); return nil })
+    }
+
     @Test("the handler factory shares the sink across labels")
     func handlerFactory() throws {
         let directory = try TemporaryDirectory()

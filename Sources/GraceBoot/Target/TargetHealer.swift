@@ -72,13 +72,13 @@ final class TargetOutput: Sendable {
 
     /// Logs the line; returns what it matched.
     func consume(_ line: TargetLine, pid: Int32?) -> [SignatureMatch] {
+        let found = healer.matches(in: line.text)
         withRun(runID) {
-            // Info whatever the stream: most runtimes log everything to stderr.
-            logger.info("\(line.text)", metadata: [
+            // A known failure is ERROR (so `grace logs --errors` shows it), other stderr WARNING, stdout INFO.
+            logger.log(level: !found.isEmpty ? .error : line.stream == .stderr ? .warning : .info, "\(line.text)", metadata: [
                 "subsystem": "target", "event_type": "target_output", "stream": "\(line.stream.rawValue)",
                 "target_pid": "\(pid.map(String.init) ?? "-")"])
         }
-        let found = healer.matches(in: line.text)
         state.withLock { state in
             state.recent.append(line.text)
             if state.recent.count > Self.recentLimit { state.recent.removeFirst(state.recent.count - Self.recentLimit) }

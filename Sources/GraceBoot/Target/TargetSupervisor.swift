@@ -299,6 +299,7 @@ public final class TargetSupervisor: Service, Sendable {
                 && !state.pendingFixes.contains(where: { $0.patternID == key.patternID })
         }
         guard shouldHandle else { return }
+        logger.warning("detected \(match.patternID): \(match.line.prefix(200))", metadata: ["subsystem": "target", "event_type": "pattern_detected", "pattern_id": "\(match.patternID)"])
         await timeline.step("failure_detected", "recognised \(match.patternID)", status: .failed,
                             details: ["pattern_id": .string(match.patternID), "line": .string(match.line)])
         let outcome = await healer.handle(match, runID: runID)

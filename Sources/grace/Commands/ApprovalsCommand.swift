@@ -24,7 +24,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let approvals = try await runtime.openStore().repositories.approvals.approvals(status: ApprovalRequest.Status(rawValue: status), limit: 500)
             if json {
                 for approval in approvals { print(String(decoding: try JSONEncoder.graceCompact.encode(approval), as: UTF8.self)) }
@@ -47,7 +47,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String?
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             try await Self.approve(id, by: by, reason: reason, runtime: runtime)
         }
 
@@ -124,7 +124,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "What was done.") var reason: String?
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let request = try await runtime.openStore().repositories.approvals.approval(id: id)
             guard let request else {
                 printError("approval \(id) does not exist")
@@ -146,7 +146,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "Why.") var reason: String?
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.approvals", console: false)
+            let runtime = try Runtime.start(options, label: "grace.approvals", console: false, home: .existing)
             let repositories = try await runtime.openStore().repositories
             let rejected: ApprovalRequest
             do {

@@ -17,7 +17,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.audit")
+            let runtime = try Runtime.start(options, label: "grace.audit", home: .existing)
             let verification = try await runtime.openStore().repositories.audit.verify()
             if json {
                 print(try String(decoding: JSONEncoder.graceCompact.encode(verification), as: UTF8.self))
@@ -43,7 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.audit")
+            let runtime = try Runtime.start(options, label: "grace.audit", home: .existing)
             let entries = try await runtime.openStore().repositories.audit.tail(limit: count).reversed()
             if json {
                 let encoder = JSONEncoder.graceCompact

@@ -29,7 +29,7 @@ struct BootCommand: AsyncParsableCommand {
     var safeMode = false
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.boot")
+        let runtime = try Runtime.start(options, label: "grace.boot", home: .create)
         let lock = try runtime.lockHome()
         defer { lock.release() }
         let context = BootContext(settings: runtime.settings, values: runtime.loaded.values, mode: .boot, logger: runtime.logger,

@@ -49,7 +49,7 @@ struct CorrelateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.correlate")
+        let runtime = try Runtime.start(options, label: "grace.correlate", home: .existing)
         let store = try await runtime.openStore()
         let runs = store.repositories.runs
         guard let run = try await runs.run(id: runID) else {

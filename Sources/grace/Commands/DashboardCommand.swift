@@ -81,7 +81,7 @@ struct DashboardCommand: AsyncParsableCommand {
             let loaded = try options.loadSettings()
             return .server(base: base, endpoint: parsed, token: loaded.settings.apiToken)
         }
-        let runtime = try Runtime.start(options, label: "grace.dashboard", console: false)
+        let runtime = try Runtime.start(options, label: "grace.dashboard", console: false, home: .existing)
         let store = try await runtime.openStore()
         return .store(store, StartupDashboardBuilder(repositories: store.repositories, layout: runtime.layout, settings: runtime.settings))
     }

@@ -18,7 +18,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.diagnose", console: false)
+        let runtime = try Runtime.start(options, label: "grace.diagnose", console: false, home: .create)
         let healer: SelfHealer
         let matcher: SignatureMatcher
         do {

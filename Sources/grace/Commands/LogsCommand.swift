@@ -20,7 +20,8 @@ struct LogsCommand: AsyncParsableCommand {
             Times (--since, --until): 30s, 10m, 2h, 1d, 1w ago, or an ISO 8601 time (UTC unless it has an
             offset), or a date YYYY-MM-DD (midnight UTC). Both bounds are inclusive.
 
-            Exit codes: 0 done (also when nothing matched), 1 a log file cannot be read, 2 invalid arguments or settings.
+            Exit codes: 0 done (also when nothing matched), 1 a log file cannot be read, 2 invalid arguments or settings,
+            or (without FILE arguments) no Grace home at GRACE_HOME.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -142,7 +143,7 @@ struct LogsCommand: AsyncParsableCommand {
             }
             return files
         }
-        let loaded = try options.loadSettings()
+        let loaded = try options.loadSettingsOfExistingHome()
         let logFile = loaded.layout.logFile
         let paths = LogReader.files(forLog: logFile)
         if follow { return [logFile] }

@@ -13,7 +13,7 @@ struct PatternsCommand: AsyncParsableCommand {
     @Flag(help: "Print as JSON.") var json = false
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.patterns", console: false)
+        let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .existing)
         let store = try await runtime.openStore()
         let knowledge: KnowledgeBase
         do {

@@ -7,7 +7,8 @@ import GraceTelemetry
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Validate and show the effective settings and where each came from (secrets masked).")
+        abstract: "Validate and show the effective settings and where each came from (secrets masked).",
+        discussion: "Exit 2 when a setting is invalid, or when the GRACE_HOME folder does not exist (`grace up` or `grace boot` creates it).")
 
     @OptionGroup var options: GlobalOptions
 
@@ -41,6 +42,9 @@ struct SettingsCommand: ParsableCommand {
             print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value + "  (" + origin + ")")
         }
         print(telemetry.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + telemetry.1 + "  (OTEL_* environment)")
+        // The values are shown either way (they say where GRACE_HOME came from); a home folder that is not
+        // there is exit 2. An empty folder is a home before its first boot: settings reads, it creates nothing.
+        try GlobalOptions.requireHome(loaded, folderOnly: true)
     }
 
     private func targetRows(_ target: TargetSettings?) -> [(String, String)] {

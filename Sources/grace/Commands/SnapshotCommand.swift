@@ -16,7 +16,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         @Flag(help: "Print the manifests as JSON.") var json = false
 
         func run() throws {
-            let runtime = try Runtime.start(options, label: "grace.snapshot", console: false)
+            let runtime = try Runtime.start(options, label: "grace.snapshot", console: false, home: .existing)
             let manifests = SnapshotStore(layout: runtime.layout).list()
             if json {
                 print(String(decoding: try JSONEncoder.graceCompact.encode(manifests), as: UTF8.self))
@@ -48,7 +48,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         var discardNewer = false
 
         func run() async throws {
-            let runtime = try Runtime.start(options, label: "grace.snapshot", console: false)
+            let runtime = try Runtime.start(options, label: "grace.snapshot", console: false, home: .existing)
             let lock = try runtime.lockHome()
             defer { lock.release() }
             let snapshots = SnapshotStore(layout: runtime.layout, target: runtime.settings.target)

@@ -12,7 +12,7 @@ struct StopCommand: ParsableCommand {
     @Option(help: "Seconds to wait for a clean exit.") var timeout = 30
 
     func run() throws {
-        let runtime = try Runtime.start(options, label: "grace.stop", console: false)
+        let runtime = try Runtime.start(options, label: "grace.stop", console: false, home: .existing)
         let path = runtime.layout.pidFile
         guard InstanceLock.isHeld(path), let pid = InstanceLock.readPID(path), pid > 0 else {
             print("Grace is not running on \(runtime.layout.root)")

@@ -27,7 +27,7 @@ struct StoreCommand: AsyncParsableCommand {
                 printError("invalid --to \"\(to)\": expected \(DatabaseURL.expected)")
                 throw GraceExit.configuration
             }
-            let runtime = try Runtime.start(options, label: "grace.store", console: false)
+            let runtime = try Runtime.start(options, label: "grace.store", console: false, home: .existing)
             let destination: PostgresStore
             do {
                 destination = try await PostgresStore.open(url, nodeID: runtime.settings.nodeID, logger: runtime.logger)

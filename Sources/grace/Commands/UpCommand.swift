@@ -10,7 +10,7 @@ struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
         abstract: "Boot (production profile by default), then serve the HTTP API until SIGINT or SIGTERM.",
-        discussion: "Exit codes as for `grace boot`; a boot that fails a critical stage does not serve.")
+        discussion: "Exit codes as for `grace boot`, except that a partial boot serves (no exit 5); a boot that fails a critical stage, or a server that cannot listen, does not serve (exit 1).")
 
     @OptionGroup var options: GlobalOptions
 
@@ -18,7 +18,7 @@ struct UpCommand: AsyncParsableCommand {
     var profile: GraceSettings.BootProfileName?
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.up")
+        let runtime = try Runtime.start(options, label: "grace.up", home: .create)
         let lock = try runtime.lockHome()
         defer { lock.release() }
         let settings = runtime.settings
@@ -40,6 +40,10 @@ struct UpCommand: AsyncParsableCommand {
             return
         }
         guard report.status != .failed, let port = launcher.port else {
+            // Said on stderr as well as in the stage's line: why nothing serves (port in use, no token ...).
+            if let failure = report.stages.lazy.flatMap(\.findings).first(where: { $0.code == "server_start_failed" }) {
+                printError("not serving: \(failure.message): \(failure.evidence)")
+            }
             await launcher.stop()
             await context.closeStore()
             runtime.sink.flush()

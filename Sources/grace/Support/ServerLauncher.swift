@@ -3,13 +3,15 @@ import GraceBoot
 import GraceCore
 import GraceLog
 import GraceTelemetry
+import GraceServer
 import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Starts the HTTP server with the monitor and log flusher as one service group during the
-/// boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
-public final class ServerLauncher: ServiceLauncher {
+/// The composition of `grace up`'s services: starts the HTTP server (GraceServer's application) with
+/// the monitor, the log flusher, the approval executor, the service supervisor and trace export as one
+/// service group during the boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
+final class ServerLauncher: ServiceLauncher {
     private struct State {
         var group: ServiceGroup?
         var task: Task<Void, any Error>?
@@ -26,7 +28,7 @@ public final class ServerLauncher: ServiceLauncher {
     let createdAt = Date()
     private let state = Mutex(State())
 
-    public init(version: String, logSink: LogFileSink?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    init(version: String, logSink: LogFileSink?, environment: [String: String] = ProcessInfo.processInfo.environment,
                 onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.version = version
         self.logSink = logSink
@@ -35,9 +37,9 @@ public final class ServerLauncher: ServiceLauncher {
     }
 
     /// The port the server listens on, once it does.
-    public var port: Int? { state.withLock { $0.port } }
+    var port: Int? { state.withLock { $0.port } }
 
-    public func start(context: BootContext) async throws -> URL {
+    func start(context: BootContext) async throws -> URL {
         let store = try context.requireStore()
         let settings = context.settings
         let logger = context.logger
@@ -96,26 +98,26 @@ public final class ServerLauncher: ServiceLauncher {
         }
         var iterator = listening.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            // The group ended before listening: surface its error (port in use, permission ...).
-            try await task.value
-            throw LaunchError("the server stopped before it listened")
+            // The group ended before listening: surface its error (port in use, permission ...), named.
+            do {
+                try await task.value
+            } catch {
+                throw LaunchError(GraceHTTPServer.listenFailure(error, host: settings.host, port: settings.port))
+            }
+            throw LaunchError("the server stopped before it listened on \(settings.host):\(settings.port)")
         }
         state.withLock { $0.port = port }
         onListening(port)
-        // A wildcard address is reached through loopback: it is no Host the server answers to.
-        let address = HostName.normalized(settings.host) ?? settings.host
-        let reachable = HostOriginMiddleware.wildcards.contains(address) ? (address.contains(":") ? "::1" : "127.0.0.1") : settings.host
-        let host = reachable.contains(":") ? "[\(reachable)]" : reachable
-        return URL(string: "http://\(host):\(port)")!
+        return GraceHTTPServer.reachableURL(host: settings.host, port: port)
     }
 
     /// Waits until the service group ends (a signal, or ``stop()``).
-    public func wait() async throws {
+    func wait() async throws {
         let task = state.withLock { $0.task }
         try await task?.value
     }
 
-    public func stop() async {
+    func stop() async {
         let (group, task) = state.withLock { ($0.group, $0.task) }
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
