@@ -26,12 +26,15 @@ public struct CorpusEvaluation: Sendable {
         public var named: Int
         /// Logs labelled with the pattern for which it was named.
         public var truePositives: Int
+        /// Logs labelled with the pattern that were diagnosed right: it or another of their labels
+        /// named, nothing else (a log labelled `a|b` is recalled for both when either is named).
+        public var recalled: Int
 
         public var precision: Double { named == 0 ? 1 : Double(truePositives) / Double(named) }
-        public var recall: Double { labelled == 0 ? 1 : Double(truePositives) / Double(labelled) }
+        public var recall: Double { labelled == 0 ? 1 : Double(recalled) / Double(labelled) }
 
         enum CodingKeys: String, CodingKey {
-            case patternID = "pattern_id", labelled, named, truePositives = "true_positives"
+            case patternID = "pattern_id", labelled, named, truePositives = "true_positives", recalled
         }
     }
 
@@ -109,19 +112,20 @@ public struct CorpusEvaluation: Sendable {
     /// or, for a negative, nothing at all.
     public func evaluate(split: String, patternIDs: [String], diagnose: (String) throws -> Set<String>) throws -> Report {
         let chosen = entries.filter { split == "all" || $0.split == split }
-        var scores = Dictionary(uniqueKeysWithValues: patternIDs.map { ($0, PatternScore(patternID: $0, labelled: 0, named: 0, truePositives: 0)) })
+        var scores = Dictionary(uniqueKeysWithValues: patternIDs.map { ($0, PatternScore(patternID: $0, labelled: 0, named: 0, truePositives: 0, recalled: 0)) })
         var right = 0
         var negatives = 0
         var negativesNamed = 0
         var misses: [Miss] = []
         for entry in chosen {
             let named = try diagnose((directory as NSString).appendingPathComponent(entry.file))
-            for id in entry.labels { scores[id, default: PatternScore(patternID: id, labelled: 0, named: 0, truePositives: 0)].labelled += 1 }
+            for id in entry.labels { scores[id, default: PatternScore(patternID: id, labelled: 0, named: 0, truePositives: 0, recalled: 0)].labelled += 1 }
             for id in named {
-                scores[id, default: PatternScore(patternID: id, labelled: 0, named: 0, truePositives: 0)].named += 1
+                scores[id, default: PatternScore(patternID: id, labelled: 0, named: 0, truePositives: 0, recalled: 0)].named += 1
                 if entry.labels.contains(id) { scores[id]!.truePositives += 1 }
             }
             let isRight = entry.labels.isEmpty ? named.isEmpty : (!named.isEmpty && named.isSubset(of: entry.labels))
+            if isRight { for id in entry.labels { scores[id]!.recalled += 1 } }
             if entry.labels.isEmpty {
                 negatives += 1
                 if !named.isEmpty { negativesNamed += 1 }

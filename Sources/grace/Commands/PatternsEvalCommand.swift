@@ -10,20 +10,24 @@ struct PatternsEvalCommand: AsyncParsableCommand {
         abstract: "Score diagnosis on a labelled corpus of logs (a folder with SOURCES.tsv); changes nothing.",
         discussion: """
             Runs the same diagnosis as `grace diagnose` on every log of the chosen split and prints per-pattern \
-            precision and recall, overall accuracy, how many negatives (label none) were named as a pattern, and \
+            precision (right / named) and recall (recalled / labelled; a log labelled a|b is recalled for both when \
+            either is named), overall accuracy, how many negatives (label none) were named as a pattern, and \
             every file diagnosed wrongly. A log is right when it names one of its labels and nothing else; a \
-            negative is right when it names nothing. Exit 0 after printing, 2 on bad input.
+            negative is right when it names nothing. `--json` prints the report as JSON. Exit 0 after printing, 2 on bad \
+            input.
             """)
 
     @Argument(help: "Corpus folder holding SOURCES.tsv (for example Tests/Corpus/failures).") var directory: String
-    @Option(help: "Which rows to score: train, heldout or all.") var split = "heldout"
+    @Option(help: "Which rows to score: train, heldout, fresh or all.") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
-    @Flag(help: "Print the report as JSON.") var json = false
+    /// `--json` belongs to `grace patterns`, which parses it wherever it stands on the command line.
+    @ParentCommand var patterns: PatternsCommand
+    var json: Bool { patterns.json }
 
     func run() async throws {
-        guard ["train", "heldout", "all"].contains(split) else {
-            printError("invalid --split \"\(split)\": expected train, heldout or all")
+        guard ["train", "heldout", "fresh", "all"].contains(split) else {
+            printError("invalid --split \"\(split)\": expected train, heldout, fresh or all")
             throw GraceExit.configuration
         }
         let report: CorpusEvaluation.Report
@@ -59,10 +63,10 @@ struct PatternsEvalCommand: AsyncParsableCommand {
     static func render(_ report: CorpusEvaluation.Report) -> String {
         func percent(_ value: Double) -> String { String(format: "%5.1f%%", value * 100) }
         var lines = ["split \(report.split): \(report.files) logs, \(report.negatives) negatives", "",
-                     "pattern                               labelled  named  right  precision  recall"]
+                     "pattern                               labelled  named  right  recalled  precision  recall"]
         for score in report.patterns {
             lines.append(score.patternID.padding(toLength: 38, withPad: " ", startingAt: 0)
-                         + String(format: "%8d %6d %6d", score.labelled, score.named, score.truePositives)
+                         + String(format: "%8d %6d %6d %9d", score.labelled, score.named, score.truePositives, score.recalled)
                          + "     " + percent(score.precision) + "  " + percent(score.recall))
         }
         lines.append("")
