@@ -55,6 +55,8 @@ enum BuiltInKnowledgeBase {
             "no such column: (?:(?<table>\\w+)\\.)?(?<column>\\w+)",
             "table (?<table>\\w+) has no column named (?<column>\\w+)",
             "column [\\\"`]?(?:(?<table>\\w+)\\.)?(?<column>\\w+)[\\\"`]? (?:of relation \\\"(?<relation>\\w+)\\\" )?does not exist",
+            "column [\\\"`]?(?<column>\\w+)[\\\"`]? referenced in foreign key constraint does not exist",
+            "The column (?<column>\\w+) is not in the (?<table>\\w+) table",
             "\\\"(?:(?<table>\\w+)\\.)?(?<column>\\w+)\\\" column does not exist",
             "The column `(?:(?<table>\\w+)\\.)?(?<column>[^`]+)` does not exist in the current database",
             "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>[^']+)' in",
@@ -69,7 +71,8 @@ enum BuiltInKnowledgeBase {
             "undefined_column",
             "42703",
             "42S22",
-            "Column not found"
+            "Column not found",
+            "is not in the"
           ],
           "root_cause": "the code was deployed ahead of its schema: a migration adding the column has not been applied to this database",
           "symptoms": [
@@ -99,7 +102,7 @@ enum BuiltInKnowledgeBase {
             "error validating data: .*\\b(?:apiVersion|kind) not set\\b",
             "required property '(?<column>[^']+)' not found",
             "'(?<column>[^']+)' is a required property",
-            "must have (?:a )?(?:required )?property (?:whose name is )?[\\\"'](?<column>[^\\\"']+)[\\\"']",
+            "(?:must|should) have (?:a )?(?:required )?property (?:whose name is )?[\\\"'](?<column>[^\\\"']+)[\\\"']",
             "has no risk_level; treated as critical",
             "has no autonomy_tier; treated as tier_0"
           ],
@@ -112,7 +115,8 @@ enum BuiltInKnowledgeBase {
             "missing required field",
             " not set",
             "required property",
-            "must have"
+            "must have",
+            "should have"
           ],
           "root_cause": "playbook records were created before risk_level/autonomy_tier existed, or a playbook file omits them, so governance cannot decide",
           "symptoms": [
@@ -198,12 +202,14 @@ enum BuiltInKnowledgeBase {
             "RuntimeWarning: coroutine '(?<coroutine>[^']+)' was never awaited",
             "coroutine '(?<coroutine>[^']+)' was never awaited",
             "unused implementer of `(?:std::future::)?Future` that must be used",
-            "futures do nothing unless (?:you `\\.await`|polled)"
+            "futures do nothing unless (?:you `\\.await`|polled)",
+            "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from"
           ],
           "prefilter": [
             "was never awaited",
             "unused implementer of `",
-            "futures do nothing unless"
+            "futures do nothing unless",
+            "was never yielded from"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
           "symptoms": [
@@ -223,6 +229,7 @@ enum BuiltInKnowledgeBase {
           "signatures": [
             "KeyError: '(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)'",
             "(?i:environment variable|env var|env)s? ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})['\\\"`]? (?i:is not set|not set|is missing|missing|is required|required|must be set|is undefined|not defined|not found)",
+            "(?i:environment variable|env var)s? [\\\"'`](?<variable>[A-Za-z][A-Za-z0-9_]{2,})[\\\"'`] (?i:is not set|not set|is missing|missing|is required|required|must be set)",
             "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|api key)s?:? ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
             "(?i:environment variables?|env vars?) (?i:missing|not set|not found): (?<variable>[A-Z][A-Z0-9_]{2,})",
             "\\$?\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?:is not set|must be set|is missing|is required|not found in environment)",

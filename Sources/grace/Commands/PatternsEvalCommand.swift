@@ -18,7 +18,7 @@ struct PatternsEvalCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "Corpus folder holding SOURCES.tsv (for example Tests/Corpus/failures).") var directory: String
-    @Option(help: "Which rows to score: train, heldout, fresh or all.") var split = "heldout"
+    @Option(help: "Which rows to score: train, heldout, fresh, fresh2 or all.") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
     /// `--json` belongs to `grace patterns`, which parses it wherever it stands on the command line.
@@ -26,8 +26,8 @@ struct PatternsEvalCommand: AsyncParsableCommand {
     var json: Bool { patterns.json }
 
     func run() async throws {
-        guard ["train", "heldout", "fresh", "all"].contains(split) else {
-            printError("invalid --split \"\(split)\": expected train, heldout, fresh or all")
+        guard ["train", "heldout", "fresh", "fresh2", "all"].contains(split) else {
+            printError("invalid --split \"\(split)\": expected train, heldout, fresh, fresh2 or all")
             throw GraceExit.configuration
         }
         let report: CorpusEvaluation.Report
