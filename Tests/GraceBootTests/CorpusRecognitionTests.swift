@@ -157,6 +157,15 @@ import GraceCore
         #expect(matcher.matches(in: "error: api key not found\n").count == 1)
     }
 
+    @Test func aShortLiteralIsNotFoldedUnlessMarked() throws {
+        // Folding "KEY" would make every "cache key" line a candidate; it stays case-sensitive.
+        let matcher = try SignatureMatcher(patterns: [Self.pattern(["(?i)\\bkey\\b"], prefilter: ["KEY"])])
+        #expect(matcher.matches(in: "cache key miss\n").isEmpty)
+        #expect(matcher.matches(in: "missing KEY\n").count == 1)
+        let marked = try SignatureMatcher(patterns: [Self.pattern(["(?i)\\bkey\\b"], prefilter: ["(?i)KEY"])])
+        #expect(marked.matches(in: "cache key miss\n").count == 1)
+    }
+
     @Test func aJSONEscapedLineIsMatchedUnescaped() throws {
         let matcher = try SignatureMatcher(patterns: [Self.pattern(["missing required field \"(?<column>\\w+)\""], prefilter: ["missing required field"])])
         let line = #"level=error msg="apply failed\nerror: ValidationError(Route.spec): missing required field \"host\" in RouteSpec""#

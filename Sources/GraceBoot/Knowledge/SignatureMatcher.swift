@@ -34,8 +34,9 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
 ///
 /// Speed comes from the prefilter: every literal is found in one pass over a whole chunk
 /// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal. A
-/// pattern with a case-insensitive (`(?i)`) signature has its literals matched case-insensitively,
-/// so such a signature is never skipped by a prefilter that expected other letter cases.
+/// pattern with a case-insensitive (`(?i)`) signature has its literals (of five characters or
+/// more) matched case-insensitively, so such a signature is never skipped by a prefilter that
+/// expected other letter cases.
 public struct SignatureMatcher: Sendable {
     /// NSRegularExpression is immutable after creation and documented as safe to share across threads.
     struct CompiledSignature: @unchecked Sendable {
@@ -51,6 +52,9 @@ public struct SignatureMatcher: Sendable {
         /// Indexes into `literals`.
         let literalIndexes: [Int]
     }
+
+    /// Literals shorter than this are folded only when written `(?i)literal`.
+    static let shortestFoldedLiteral = 5
 
     /// Lines either side of a matched line that make up its error block.
     public static let blockRadius = 20
@@ -68,8 +72,10 @@ public struct SignatureMatcher: Sendable {
             let patternFolds = pattern.signatures.contains { $0.hasPrefix("(?i") }
             var indexes: [Int] = []
             for literal in pattern.prefilter where !literal.isEmpty {
-                let folds = patternFolds || literal.hasPrefix("(?i)")
                 let text = literal.hasPrefix("(?i)") ? String(literal.dropFirst(4)) : literal
+                // Folding a short literal ("KEY", "DSN") would make it hit ordinary words on many
+                // lines and run the regexes there; such a literal stays as written unless marked.
+                let folds = literal.hasPrefix("(?i)") || (patternFolds && text.count >= Self.shortestFoldedLiteral)
                 guard !text.isEmpty else { continue }
                 let bytes = Array((folds ? text.lowercased() : text).utf8)
                 if let existing = literals.indices.first(where: { literals[$0] == bytes && foldsCase[$0] == folds }) {

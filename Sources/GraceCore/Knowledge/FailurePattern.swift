@@ -19,8 +19,8 @@ public struct FailurePattern: Sendable, Equatable, Codable {
     public var signatures: [String]
     /// Literal strings, one of which a line must contain before any regex runs (the fast prefilter).
     /// Derived from `signatures` when absent (each must then be a plain literal). A literal written
-    /// `(?i)text` is matched case-insensitively; so are all of a pattern's literals when one of its
-    /// signatures starts with `(?i`.
+    /// `(?i)text` is matched case-insensitively; so are a pattern's literals of five characters or
+    /// more when one of its signatures starts with `(?i`.
     public var prefilter: [String]
     /// Regular expressions that veto a match when found in its error block (the lines around the
     /// matched line): the near misses that share the signature's words.
