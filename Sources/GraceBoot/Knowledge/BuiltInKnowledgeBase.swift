@@ -8,31 +8,45 @@ import GraceCore
 /// Signatures are written for the failures as they appear in any project and runtime, not only
 /// the reference system's module and table names.
 enum BuiltInKnowledgeBase {
-    static let version = "2.0"
+    static let version = "2.1"
 
     static let json = #"""
     {
       "training_set": "grace_startup_failures",
       "description": "Known startup failure patterns, their root causes and fix playbooks",
-      "version": "2.0",
+      "version": "2.1",
       "patterns": [
         {
           "id": "unicode_logging_crash",
           "title": "Text output crashes on characters the console encoding cannot represent",
           "signatures": [
-            "UnicodeEncodeError: '(?<codec>[\\w-]+)' codec can't encode character",
-            "UnicodeEncodeError: '(?<codec>[\\w-]+)' codec can't encode characters? in position",
-            "--- Logging error ---",
-            "java\\.nio\\.charset\\.UnmappableCharacterException",
-            "UnicodeDecodeError: '(?<codec>charmap|cp\\d+|ascii)' codec can't decode byte"
+            "UnicodeEncodeError: '(?<codec>[\\w-]+)' codec can't encode characters?",
+            "'(?<codec>[\\w-]+)' codec can't encode characters? (?:u?'\\\\[^']+' )?in position",
+            "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
+            "java\\.nio\\.charset\\.UnmappableCharacterException"
           ],
-          "prefilter": ["UnicodeEncodeError", "--- Logging error ---", "UnmappableCharacterException", "UnicodeDecodeError"],
+          "prefilter": [
+            "codec can't encode",
+            "--- Logging error",
+            "UnmappableCharacterException"
+          ],
           "root_cause": "stdout/stderr or a log handler uses a legacy code page (cp1252 'charmap', ascii) instead of UTF-8, so emoji or accented text raises while logging",
-          "symptoms": ["--- Logging error ---", "UnicodeEncodeError: 'charmap' codec can't encode character"],
+          "symptoms": [
+            "--- Logging error ---",
+            "UnicodeEncodeError: 'charmap' codec can't encode character"
+          ],
           "playbook_id": "fix_unicode_logging",
           "risk_level": "low",
           "autonomy_tier": "tier_1",
-          "verification": {"method": "utf8_environment", "description": "PYTHONIOENCODING and the locale are UTF-8 for the service"}
+          "verification": {
+            "method": "utf8_environment",
+            "description": "PYTHONIOENCODING and the locale are UTF-8 for the service"
+          },
+          "exclusions": [
+            "surrogates not allowed",
+            "putheader|http[./]client|_make_request|normalize_header_value|\\bheaders?\\.py\\b",
+            "'latin-1' codec can't encode characters? .*ordinal not in range\\(256\\)"
+          ]
         },
         {
           "id": "verification_events_schema_mismatch",
@@ -40,37 +54,82 @@ enum BuiltInKnowledgeBase {
           "signatures": [
             "no such column: (?:(?<table>\\w+)\\.)?(?<column>\\w+)",
             "table (?<table>\\w+) has no column named (?<column>\\w+)",
-            "column \"?(?:(?<table>\\w+)\\.)?(?<column>\\w+)\"? (?:of relation \"(?<relation>\\w+)\" )?does not exist",
-            "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>\\w+)' in",
-            "UndefinedColumn"
+            "column [\\\"`]?(?:(?<table>\\w+)\\.)?(?<column>\\w+)[\\\"`]? (?:of relation \\\"(?<relation>\\w+)\\\" )?does not exist",
+            "column [\\\"`]?(?<column>\\w+)[\\\"`]? referenced in foreign key constraint does not exist",
+            "The column (?<column>\\w+) is not in the (?<table>\\w+) table",
+            "\\\"(?:(?<table>\\w+)\\.)?(?<column>\\w+)\\\" column does not exist",
+            "The column `(?:(?<table>\\w+)\\.)?(?<column>[^`]+)` does not exist in the current database",
+            "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>[^']+)' in",
+            "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SQLSTATE\\[42S22\\]|Column not found: 1054"
           ],
-          "prefilter": ["no such column", "has no column named", "does not exist", "Unknown column", "UndefinedColumn"],
+          "prefilter": [
+            "no such column",
+            "has no column named",
+            "does not exist",
+            "Unknown column",
+            "UndefinedColumn",
+            "undefined_column",
+            "42703",
+            "42S22",
+            "Column not found",
+            "is not in the"
+          ],
           "root_cause": "the code was deployed ahead of its schema: a migration adding the column has not been applied to this database",
-          "symptoms": ["sqlite3.OperationalError: no such column: passed", "column \"passed\" does not exist"],
+          "symptoms": [
+            "sqlite3.OperationalError: no such column: passed",
+            "column \"passed\" does not exist"
+          ],
           "playbook_id": "apply_pending_migrations",
           "risk_level": "medium",
           "autonomy_tier": "tier_2",
-          "verification": {"method": "column_exists", "description": "the missing column exists after the migrations ran"}
+          "verification": {
+            "method": "column_exists",
+            "description": "the missing column exists after the migrations ran"
+          }
         },
         {
           "id": "playbook_missing_risk_fields",
           "title": "Records or playbooks lack required risk/autonomy fields",
           "signatures": [
-            "NOT NULL constraint failed: (?<table>\\w+)\\.(?<column>risk_level|autonomy_tier)",
+            "NOT NULL constraint failed: (?<table>\\w+)\\.(?<column>\\w[\\w ]*)",
             "KeyError: '(?<column>risk_level|autonomy_tier)'",
             "(?i)\\b(?<column>risk_level|autonomy_tier)\\b.{0,80}\\b(missing|required|not provided|is null|field required)\\b",
             "(?i)\\b(missing|required)\\b.{0,80}\\b(?<column>risk_level|autonomy_tier)\\b",
-            "\\d+ validation errors? for (?<model>\\w*(?:Playbook|Incident|Record)\\w*)",
+            "(?i)\\bfield required \\[type=missing\\b",
+            "(?i)\\bfield required \\(type=value_error\\.missing\\)",
+            "missing field `(?<column>[^`]+)`",
+            "missing required field [\\\"'`]?(?<column>[\\w.-]+)",
+            "error validating data: .*\\b(?:apiVersion|kind) not set\\b",
+            "required property '(?<column>[^']+)' not found",
+            "'(?<column>[^']+)' is a required property",
+            "(?:must|should) have (?:a )?(?:required )?property (?:whose name is )?[\\\"'](?<column>[^\\\"']+)[\\\"']",
             "has no risk_level; treated as critical",
             "has no autonomy_tier; treated as tier_0"
           ],
-          "prefilter": ["risk_level", "autonomy_tier", "RISK_LEVEL", "AUTONOMY_TIER", "Risk_level", "Autonomy_tier", "validation error"],
+          "prefilter": [
+            "NOT NULL constraint failed",
+            "risk_level",
+            "autonomy_tier",
+            "field required",
+            "missing field",
+            "missing required field",
+            " not set",
+            "required property",
+            "must have",
+            "should have"
+          ],
           "root_cause": "playbook records were created before risk_level/autonomy_tier existed, or a playbook file omits them, so governance cannot decide",
-          "symptoms": ["KeyError: 'risk_level'", "NOT NULL constraint failed: playbooks.autonomy_tier"],
+          "symptoms": [
+            "KeyError: 'risk_level'",
+            "NOT NULL constraint failed: playbooks.autonomy_tier"
+          ],
           "playbook_id": "apply_pending_migrations",
           "risk_level": "medium",
           "autonomy_tier": "tier_2",
-          "verification": {"method": "column_exists", "description": "risk_level and autonomy_tier exist and are filled"}
+          "verification": {
+            "method": "column_exists",
+            "description": "risk_level and autonomy_tier exist and are filled"
+          }
         },
         {
           "id": "circular_import_avn_models",
@@ -78,70 +137,147 @@ enum BuiltInKnowledgeBase {
           "signatures": [
             "(?:ImportError|AttributeError): cannot import name '(?<name>[\\w.]+)' from partially initialized module '(?<module>[\\w.]+)'",
             "partially initialized module '(?<module>[\\w.]+)' has no attribute '(?<name>\\w+)' \\(most likely due to a circular import\\)",
+            "cannot import name '(?<name>[\\w.]+)' from partially initialized module",
             "\\(most likely due to a circular import\\)",
-            "ReferenceError: Cannot access '(?<name>\\w+)' before initialization",
+            "Cannot access '(?<name>[^']+)' before initialization",
+            "can't access lexical declaration [`'](?<name>[^`']+)' before initialization",
+            "ReferenceError: __WEBPACK_DEFAULT_EXPORT__ is not defined",
             "import cycle not allowed"
           ],
-          "prefilter": ["partially initialized module", "circular import", "before initialization", "import cycle not allowed"],
+          "prefilter": [
+            "partially initialized module",
+            "circular import",
+            "before initialization",
+            "__WEBPACK_DEFAULT_EXPORT__ is not defined",
+            "import cycle not allowed"
+          ],
           "root_cause": "two modules import each other at load time, so one is used before it finished initialising",
-          "symptoms": ["ImportError: cannot import name 'X' from partially initialized module 'Y' (most likely due to a circular import)"],
+          "symptoms": [
+            "ImportError: cannot import name 'X' from partially initialized module 'Y' (most likely due to a circular import)"
+          ],
           "playbook_id": "fix_circular_imports",
           "risk_level": "high",
           "autonomy_tier": "tier_3",
-          "verification": {"method": "manual", "description": "the service starts without the import error"}
+          "verification": {
+            "method": "manual",
+            "description": "the service starts without the import error"
+          },
+          "exclusions": [
+            "(?m)^\\W*(?:\\w+:\\s+)?imports (?:runtime|internal/\\w+|runtime/\\w+)(?::|\\s*$)"
+          ]
         },
         {
           "id": "database_locked",
           "title": "SQLite database is locked by another writer",
           "signatures": [
+            "(?i)database (?:table )?is locked",
+            "SQLITE_BUSY",
+            "SQLITE_LOCKED",
+            "SQLite3::BusyException"
+          ],
+          "prefilter": [
             "database is locked",
             "database table is locked",
             "SQLITE_BUSY",
-            "SQLITE_LOCKED"
+            "SQLITE_LOCKED",
+            "BusyException"
           ],
-          "prefilter": ["database is locked", "database table is locked", "SQLITE_BUSY", "SQLITE_LOCKED"],
           "root_cause": "several writers share one SQLite file without WAL mode or a busy timeout, so a writer fails instead of waiting",
-          "symptoms": ["sqlite3.OperationalError: database is locked", "SQLITE_BUSY: database is locked"],
+          "symptoms": [
+            "sqlite3.OperationalError: database is locked",
+            "SQLITE_BUSY: database is locked"
+          ],
           "playbook_id": "unlock_database",
           "risk_level": "low",
           "autonomy_tier": "tier_1",
-          "verification": {"method": "database_writable", "description": "a write transaction can be taken on the database"}
+          "verification": {
+            "method": "database_writable",
+            "description": "a write transaction can be taken on the database"
+          }
         },
         {
           "id": "trigger_mesh_unawaited",
           "title": "A coroutine was created but never awaited",
           "signatures": [
-            "RuntimeWarning: coroutine '(?<coroutine>[\\w.<>]+)' was never awaited",
-            "coroutine '(?<coroutine>[\\w.<>]+)' was never awaited",
-            "Task was destroyed but it is pending!"
+            "RuntimeWarning: coroutine '(?<coroutine>[^']+)' was never awaited",
+            "coroutine '(?<coroutine>[^']+)' was never awaited",
+            "unused implementer of `(?:std::future::)?Future` that must be used",
+            "futures do nothing unless (?:you `\\.await`|polled)",
+            "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from"
           ],
-          "prefilter": ["was never awaited", "Task was destroyed but it is pending"],
+          "prefilter": [
+            "was never awaited",
+            "unused implementer of `",
+            "futures do nothing unless",
+            "was never yielded from"
+          ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
-          "symptoms": ["RuntimeWarning: coroutine 'TriggerMesh.publish' was never awaited"],
+          "symptoms": [
+            "RuntimeWarning: coroutine 'TriggerMesh.publish' was never awaited"
+          ],
           "playbook_id": "verify_async_subscriptions",
           "risk_level": "low",
           "autonomy_tier": "tier_1",
-          "verification": {"method": "manual", "description": "no 'never awaited' warnings after the fix"}
+          "verification": {
+            "method": "manual",
+            "description": "no 'never awaited' warnings after the fix"
+          }
         },
         {
           "id": "missing_env_secrets",
           "title": "A required environment variable or API key is not set",
           "signatures": [
             "KeyError: '(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)'",
-            "(?i:environment variable|env var|env)s? ['\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})['\"`]? (?i:is not set|not set|is missing|missing|is required|required|must be set|is undefined|not defined|not found)",
-            "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|api key)s?:? ['\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
-            "\\b(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|DSN)[A-Z0-9_]*)\\b (?:is not set|must be set|is missing|is required|not found in environment)",
-            "setting the (?<variable>[A-Z][A-Z0-9_]+) environment variable",
+            "(?i:environment variable|env var|env)s? ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})['\\\"`]? (?i:is not set|not set|is missing|missing|is required|required|must be set|is undefined|not defined|not found)",
+            "(?i:environment variable|env var)s? [\\\"'`](?<variable>[A-Za-z][A-Za-z0-9_]{2,})[\\\"'`] (?i:is not set|not set|is missing|missing|is required|required|must be set)",
+            "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|api key)s?:? ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
+            "(?i:environment variables?|env vars?) (?i:missing|not set|not found): (?<variable>[A-Z][A-Z0-9_]{2,})",
+            "\\$?\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?:is not set|must be set|is missing|is required|not found in environment)",
             "required key (?<variable>[A-Z][A-Z0-9_]+) missing value",
-            "required secret (?<variable>[A-Z][A-Z0-9_]+) is not set"
+            "required secret (?<variable>[A-Z][A-Z0-9_]+) is not set",
+            "The (?<variable>api_key) client option must be set",
+            "(?i)\\bno\\b [\\w -]{0,40}\\bapi[ _-]?key\\b (?:found|provided|set|configured)",
+            "(?i)\\bmissing\\b [\\w -]{0,40}\\bapi[ _-]?key\\b",
+            "(?i)\\bapi[ _-]?key\\b (?:was |is )?(?:not found|not set|not provided|missing|required)\\b",
+            "Expected either api_key or auth_token to be set",
+            "Please provide an? (?<variable>[A-Z][A-Z0-9_]{2,}) e?n?v",
+            "Could not resolve placeholder '(?<variable>[A-Z][A-Z0-9_]+)' in (?:string )?value \\\"\\$\\{\\k<variable>\\}\\\"",
+            "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent$"
           ],
-          "prefilter": ["KeyError: '", "nvironment variable", "nv var", "NV VAR", " is not set", " must be set", "missing value", "required secret", "not found in environment", "KEY", "TOKEN", "SECRET", "PASSWORD", "DSN", "secret", "api key", "API key"],
+          "prefilter": [
+            "KeyError: '",
+            "nvironment variable",
+            "nv var",
+            "NV VAR",
+            "nvironment Variable",
+            " is not set",
+            " must be set",
+            " is missing",
+            " is required",
+            "missing value",
+            "required secret",
+            "not found in environment",
+            "client option must be set",
+            "Please provide a",
+            "Could not resolve placeholder",
+            "NotPresent",
+            "missing: ",
+            "api key",
+            "api_key",
+            "auth_token"
+          ],
           "root_cause": "the service reads a secret or setting from the environment that is neither exported nor in its .env file",
-          "symptoms": ["KeyError: 'OPENAI_API_KEY'", "Missing required environment variable: GITHUB_TOKEN"],
+          "symptoms": [
+            "KeyError: 'OPENAI_API_KEY'",
+            "Missing required environment variable: GITHUB_TOKEN"
+          ],
           "playbook_id": "create_default_env",
           "risk_level": "low",
           "autonomy_tier": "tier_1",
-          "verification": {"method": "env_present", "description": "the variable has a value in the env file"}
+          "verification": {
+            "method": "env_present",
+            "description": "the variable has a value in the env file"
+          }
         }
       ],
       "learning_notes": "Grace counts occurrences and fix outcomes per pattern and playbook; the best fix is the highest Wilson lower bound.",

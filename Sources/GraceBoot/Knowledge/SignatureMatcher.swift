@@ -28,10 +28,15 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
     }
 }
 
-/// Finds failure patterns in log text, line by line.
+/// Finds failure patterns in log text: a signature matches one line (or its JSON-unescaped text),
+/// and the error block around it (up to ``blockRadius`` lines either side) decides whether the
+/// match stands: a pattern's `exclusions` found in the block veto it (a near miss).
 ///
 /// Speed comes from the prefilter: every literal is found in one pass over a whole chunk
-/// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal.
+/// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal. A
+/// pattern with a case-insensitive (`(?i)`) signature has its literals (of five characters or
+/// more) matched case-insensitively, so such a signature is never skipped by a prefilter that
+/// expected other letter cases.
 public struct SignatureMatcher: Sendable {
     /// NSRegularExpression is immutable after creation and documented as safe to share across threads.
     struct CompiledSignature: @unchecked Sendable {
@@ -42,9 +47,17 @@ public struct SignatureMatcher: Sendable {
     struct CompiledPattern: Sendable {
         let id: String
         let signatures: [CompiledSignature]
+        /// Regexes that, found in the block around a match, veto it.
+        let exclusions: [CompiledSignature]
         /// Indexes into `literals`.
         let literalIndexes: [Int]
     }
+
+    /// Literals shorter than this are folded only when written `(?i)literal`.
+    static let shortestFoldedLiteral = 5
+
+    /// Lines either side of a matched line that make up its error block.
+    public static let blockRadius = 20
 
     let patterns: [CompiledPattern]
     let scanner: LiteralScanner
@@ -52,26 +65,35 @@ public struct SignatureMatcher: Sendable {
     /// Compiles every pattern; a bad regex names its pattern.
     public init(patterns: [FailurePattern]) throws {
         var literals: [[UInt8]] = []
+        var foldsCase: [Bool] = []
         var compiled: [CompiledPattern] = []
         for pattern in patterns {
             try KnowledgeBaseParser.validateRegexes(pattern, file: "knowledge base")
+            let patternFolds = pattern.signatures.contains { $0.hasPrefix("(?i") }
             var indexes: [Int] = []
             for literal in pattern.prefilter where !literal.isEmpty {
-                let bytes = Array(literal.utf8)
-                if let existing = literals.firstIndex(of: bytes) {
+                let text = literal.hasPrefix("(?i)") ? String(literal.dropFirst(4)) : literal
+                // Folding a short literal ("KEY", "DSN") would make it hit ordinary words on many
+                // lines and run the regexes there; such a literal stays as written unless marked.
+                let folds = literal.hasPrefix("(?i)") || (patternFolds && text.count >= Self.shortestFoldedLiteral)
+                guard !text.isEmpty else { continue }
+                let bytes = Array((folds ? text.lowercased() : text).utf8)
+                if let existing = literals.indices.first(where: { literals[$0] == bytes && foldsCase[$0] == folds }) {
                     indexes.append(existing)
                 } else {
                     literals.append(bytes)
+                    foldsCase.append(folds)
                     indexes.append(literals.count - 1)
                 }
             }
-            let signatures = try pattern.signatures.map { signature in
+            let compile = { (signature: String) in
                 CompiledSignature(regex: try NSRegularExpression(pattern: signature), groupNames: Self.groupNames(in: signature))
             }
-            compiled.append(CompiledPattern(id: pattern.id, signatures: signatures, literalIndexes: indexes))
+            compiled.append(CompiledPattern(id: pattern.id, signatures: try pattern.signatures.map(compile),
+                                            exclusions: try pattern.exclusions.map(compile), literalIndexes: indexes))
         }
         self.patterns = compiled
-        self.scanner = LiteralScanner(literals: literals)
+        self.scanner = LiteralScanner(literals: literals, caseInsensitive: foldsCase)
     }
 
     /// Matches in a whole text (small inputs: a finding's evidence, a test corpus).
@@ -104,8 +126,15 @@ public struct SignatureMatcher: Sendable {
             let end = Self.lineEnd(after: start, in: chunk)
             let seen = candidates[start]!
             let line = String(decoding: UnsafeRawBufferPointer(rebasing: chunk[start..<end]), as: UTF8.self)
+            var block: String?
             for pattern in patterns where pattern.literalIndexes.contains(where: seen.contains) {
-                if let match = Self.firstMatch(of: pattern, in: line, lineNumber: lineNumber) { matches.append(match) }
+                guard let match = Self.firstMatch(of: pattern, in: line, lineNumber: lineNumber) else { continue }
+                if !pattern.exclusions.isEmpty {
+                    if block == nil { block = Self.block(around: start, end: end, in: chunk) }
+                    let range = NSRange(block!.startIndex..., in: block!)
+                    if pattern.exclusions.contains(where: { $0.regex.firstMatch(in: block!, range: range) != nil }) { continue }
+                }
+                matches.append(match)
             }
         }
         let total = lineNumber - firstLineNumber + Self.newlines(in: chunk, from: counted, to: chunk.count)
@@ -114,19 +143,67 @@ public struct SignatureMatcher: Sendable {
     }
 
     private static func firstMatch(of pattern: CompiledPattern, in line: String, lineNumber: Int) -> SignatureMatch? {
-        let range = NSRange(line.startIndex..., in: line)
+        if let match = firstMatch(of: pattern, in: line, text: line, lineNumber: lineNumber) { return match }
+        // A log line that carries an error as a JSON string (`\"`, `\n` escapes) is matched unescaped too.
+        guard line.contains("\\\"") || line.contains("\\n") else { return nil }
+        return firstMatch(of: pattern, in: line, text: unescaped(line), lineNumber: lineNumber)
+    }
+
+    private static func firstMatch(of pattern: CompiledPattern, in line: String, text: String, lineNumber: Int) -> SignatureMatch? {
+        let range = NSRange(text.startIndex..., in: text)
         for signature in pattern.signatures {
-            guard let result = signature.regex.firstMatch(in: line, range: range) else { continue }
+            guard let result = signature.regex.firstMatch(in: text, range: range) else { continue }
             var captures: [String: String] = [:]
             for name in signature.groupNames {
                 let groupRange = result.range(withName: name)
-                if groupRange.location != NSNotFound, let swiftRange = Range(groupRange, in: line) {
-                    captures[name] = String(line[swiftRange])
+                if groupRange.location != NSNotFound, let swiftRange = Range(groupRange, in: text) {
+                    captures[name] = String(text[swiftRange])
                 }
             }
             return SignatureMatch(patternID: pattern.id, lineNumber: lineNumber, line: String(line.prefix(1000)), captures: captures)
         }
         return nil
+    }
+
+    /// The JSON string escapes `\\"`, `\\n`, `\\t` and `\\\\` undone.
+    static func unescaped(_ line: String) -> String {
+        var result = ""
+        var escaping = false
+        for character in line {
+            if escaping {
+                switch character {
+                case "n": result.append("\n")
+                case "t": result.append("\t")
+                case "\"", "\\", "/": result.append(character)
+                default: result.append("\\"); result.append(character)
+                }
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                result.append(character)
+            }
+        }
+        if escaping { result.append("\\") }
+        return result
+    }
+
+    /// The lines around `start..<end` (up to ``blockRadius`` either side, within the chunk).
+    static func block(around start: Int, end: Int, in chunk: UnsafeRawBufferPointer) -> String {
+        var first = start
+        var lines = 0
+        while first > 0 && lines <= blockRadius {
+            first -= 1
+            if chunk[first] == 0x0A { lines += 1 }
+        }
+        if first > 0 || (first == 0 && chunk[0] == 0x0A) { first += 1 }
+        var last = end
+        lines = 0
+        while last < chunk.count && lines < blockRadius {
+            if chunk[last] == 0x0A { lines += 1 }
+            last += 1
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: chunk[first..<last]), as: UTF8.self)
     }
 
     /// Names of `(?<name>...)` groups.

@@ -18,8 +18,13 @@ public struct FailurePattern: Sendable, Equatable, Codable {
     /// become parameters of the fix (the missing variable, the table and column).
     public var signatures: [String]
     /// Literal strings, one of which a line must contain before any regex runs (the fast prefilter).
-    /// Derived from `signatures` when absent (each must then be a plain literal).
+    /// Derived from `signatures` when absent (each must then be a plain literal). A literal written
+    /// `(?i)text` is matched case-insensitively; so are a pattern's literals of five characters or
+    /// more when one of its signatures starts with `(?i`.
     public var prefilter: [String]
+    /// Regular expressions that veto a match when found in its error block (the lines around the
+    /// matched line): the near misses that share the signature's words.
+    public var exclusions: [String]
     public var rootCause: String
     public var symptoms: [String]
     public var playbookID: String
@@ -32,13 +37,14 @@ public struct FailurePattern: Sendable, Equatable, Codable {
     public var fixesAttempted: Int
     public var fixesSucceeded: Int
 
-    public init(id: String, title: String, signatures: [String], prefilter: [String], rootCause: String, symptoms: [String] = [],
+    public init(id: String, title: String, signatures: [String], prefilter: [String], exclusions: [String] = [], rootCause: String, symptoms: [String] = [],
                 playbookID: String, alternativePlaybooks: [String] = [], riskLevel: RiskLevel, autonomyTier: AutonomyTier,
                 verification: Verification, occurrences: Int = 0, fixesAttempted: Int = 0, fixesSucceeded: Int = 0) {
         self.id = id
         self.title = title
         self.signatures = signatures
         self.prefilter = prefilter
+        self.exclusions = exclusions
         self.rootCause = rootCause
         self.symptoms = symptoms
         self.playbookID = playbookID
@@ -52,7 +58,7 @@ public struct FailurePattern: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, signatures, prefilter, rootCause = "root_cause", symptoms, playbookID = "playbook_id"
+        case id, title, signatures, prefilter, exclusions, rootCause = "root_cause", symptoms, playbookID = "playbook_id"
         case alternativePlaybooks = "alternative_playbooks", riskLevel = "risk_level", autonomyTier = "autonomy_tier"
         case verification, occurrences, fixesAttempted = "fixes_attempted", fixesSucceeded = "fixes_succeeded"
     }

@@ -45,14 +45,16 @@ public enum KnowledgeBaseParser {
         return KnowledgeBase(version: version, patterns: patterns)
     }
 
-    /// Compiles every signature, naming the pattern whose regex is broken.
+    /// Compiles every signature and exclusion, naming the pattern whose regex is broken.
     public static func validateRegexes(_ pattern: FailurePattern, file: String) throws(ParseError) {
-        for (index, signature) in pattern.signatures.enumerated() {
-            do {
-                _ = try NSRegularExpression(pattern: signature)
-            } catch {
-                throw ParseError(file: file, patternID: pattern.id, field: "signatures[\(index)]",
-                                 reason: "invalid regular expression \"\(signature)\"")
+        for (field, regexes) in [("signatures", pattern.signatures), ("exclusions", pattern.exclusions)] {
+            for (index, regex) in regexes.enumerated() {
+                do {
+                    _ = try NSRegularExpression(pattern: regex)
+                } catch {
+                    throw ParseError(file: file, patternID: pattern.id, field: "\(field)[\(index)]",
+                                     reason: "invalid regular expression \"\(regex)\"")
+                }
             }
         }
     }
@@ -133,6 +135,7 @@ public enum KnowledgeBaseParser {
         let pattern = FailurePattern(
             id: id, title: try fields.string("title", required: false) ?? id, signatures: signatures,
             prefilter: prefilter.isEmpty ? signatures.filter(SignatureLiteral.isPlainLiteral) : prefilter,
+            exclusions: try fields.strings("exclusions"),
             rootCause: try fields.string("root_cause", required: false) ?? "",
             symptoms: try fields.strings("symptoms"), playbookID: try fields.string("playbook_id")!,
             alternativePlaybooks: try fields.strings("alternative_playbooks"),

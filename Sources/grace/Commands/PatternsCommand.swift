@@ -7,7 +7,8 @@ import GraceStore
 struct PatternsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
-        abstract: "List known failure patterns with counts, success rates, best fix and predictions.")
+        abstract: "List known failure patterns with counts, success rates, best fix and predictions.",
+        subcommands: [PatternsEvalCommand.self])
 
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Print as JSON.") var json = false
