@@ -191,6 +191,9 @@ import Testing
     @Test func aDefaultThatKeepsFailingGivesWayToAnUntriedAlternativeAndTheReasonSaysSo() throws {
         var pattern = try #require(try BuiltInKnowledgeBase.load().pattern("database_locked"))
         pattern.alternativePlaybooks = ["restart_lock_holder"]
+        // One failure may be bad luck: the default stays first.
+        let failedOnce = [PlaybookStats(playbookID: "unlock_database", patternID: pattern.id, attempts: 1, successes: 0)]
+        #expect(Learning.rankFixes(for: pattern, stats: failedOnce).first?.playbookID == "unlock_database")
         let failedTwice = [PlaybookStats(playbookID: "unlock_database", patternID: pattern.id, attempts: 2, successes: 0)]
         // Both bounds are 0 (no success, and no attempt): the one that failed less is chosen.
         let ranked = Learning.rankFixes(for: pattern, stats: failedTwice)

@@ -163,6 +163,29 @@ extension EndToEnd {
             #expect(!log.contains(secret))
         }
 
+        @Test("learning changes its mind: the default fix fails twice, the next boot tries the alternative, and grace patterns says why")
+        func learningChangesItsMind() throws {
+            // No env.defaults: create_default_env has nothing to write, so it fails.
+            let service = try ExampleService(fail: "missing_secret")
+            defer { service.remove() }
+            for _ in 0..<2 {
+                let result = try service.grace.run(["boot"])
+                #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+                #expect(try attempts(service, stage: "target_safe_mode_start").contains {
+                    $0["playbook_id"] as? String == "create_default_env" && $0["succeeded"] as? Bool == false
+                })
+            }
+            let stats = try service.query("SELECT attempts, successes FROM playbook_stats WHERE playbook_id = 'create_default_env'")
+            #expect(stats.first?["attempts"] as? Int == 2 && stats.first?["successes"] as? Int == 0, "\(stats)")
+            let patterns = try service.grace.run(["patterns"])
+            #expect(patterns.stdout.contains("next: ask_operator_for_secret, because create_default_env failed 2 of 2 attempts"), "\(patterns.stdout)")
+            #expect(try service.grace.run(["boot"]).status == 5)
+            let third = try attempts(service, stage: "target_safe_mode_start")
+            #expect(third.contains { $0["playbook_id"] as? String == "ask_operator_for_secret" && ($0["detail"] as? String)?.contains("awaiting confirmation") == true },
+                    "\(third)")
+            #expect(!third.contains { $0["playbook_id"] as? String == "create_default_env" })
+        }
+
         @Test("missing required secret: the preflight names it and fills it before the service starts")
         func requiredSecretPreflight() throws {
             let service = try ExampleService(fail: "missing_secret", settings: ["GRACE_TARGET_REQUIRED_SECRETS": "OPENAI_API_KEY"])

@@ -188,6 +188,7 @@ enum BuiltInKnowledgeBase {
             "SQLITE_BUSY: database is locked"
           ],
           "playbook_id": "unlock_database",
+          "alternative_playbooks": ["restart_lock_holder"],
           "risk_level": "low",
           "autonomy_tier": "tier_1",
           "verification": {
@@ -272,6 +273,7 @@ enum BuiltInKnowledgeBase {
             "Missing required environment variable: GITHUB_TOKEN"
           ],
           "playbook_id": "create_default_env",
+          "alternative_playbooks": ["ask_operator_for_secret"],
           "risk_level": "low",
           "autonomy_tier": "tier_1",
           "verification": {

@@ -32,10 +32,15 @@ public enum Learning {
         }
     }
 
+    /// Failures without a success after which a playbook yields to an untried alternative: one
+    /// failure may be bad luck, two are evidence.
+    public static let failuresBeforeTryingAnother = 2
+
     /// Ranks the pattern's candidate playbooks by Wilson lower bound, best first. Untried
-    /// candidates score 0, like those that never succeeded: among equal bounds the one that failed
-    /// fewer times ranks first, so a default that keeps failing gives way to an untried
-    /// alternative; then the pattern's own order, so its default wins until evidence says otherwise.
+    /// candidates score 0, like those that never succeeded: among equal bounds one that failed
+    /// ``failuresBeforeTryingAnother`` times or more ranks below one that failed fewer, so a
+    /// default that keeps failing gives way to an untried alternative; then the pattern's own
+    /// order, so its default wins until evidence says otherwise.
     public static func rankFixes(for pattern: FailurePattern, stats: [PlaybookStats]) -> [FixRanking] {
         let rankings = pattern.candidatePlaybooks.map { playbookID -> FixRanking in
             let record = stats.first { $0.patternID == pattern.id && $0.playbookID == playbookID }
@@ -45,8 +50,9 @@ public enum Learning {
                               successRate: attempts > 0 ? Double(successes) / Double(attempts) : nil,
                               lowerBound: wilsonLowerBound(successes: successes, attempts: attempts))
         }
+        func evidence(_ ranking: FixRanking) -> Int { ranking.failures >= failuresBeforeTryingAnother ? ranking.failures : 0 }
         return rankings.enumerated().sorted { left, right in
-            (left.element.lowerBound, -left.element.failures, -left.offset) > (right.element.lowerBound, -right.element.failures, -right.offset)
+            (left.element.lowerBound, -evidence(left.element), -left.offset) > (right.element.lowerBound, -evidence(right.element), -right.offset)
         }.map(\.element)
     }
 
