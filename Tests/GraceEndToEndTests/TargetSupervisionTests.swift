@@ -186,6 +186,48 @@ extension EndToEnd {
             #expect(!third.contains { $0["playbook_id"] as? String == "create_default_env" })
         }
 
+        @Test("observe-only: every failure triggered, no file of the service or the home changed, only observations recorded")
+        func observeOnlyChangesNothing() throws {
+            let service = try ExampleService(settings: ["SELF_HEAL_OBSERVE_ONLY": "true", "SELF_HEAL_EXECUTE": "false"])
+            defer { service.remove() }
+            try "OPENAI_API_KEY=sk-would-be-written\n".write(to: service.grace.home.appendingPathComponent("env.defaults"), atomically: true, encoding: .utf8)
+            #expect(try service.grace.run(["boot"]).status == 0)  // a healthy first boot creates the service's database
+            let failures: [(String, String)] = [("unicode", "PYTHONIOENCODING=cp1252\n"), ("missing_column", ""), ("locked", ""),
+                                                ("missing_secret", ""), ("circular_import", ""), ("unawaited", ""), ("missing_risk_fields", "")]
+            for (failure, extra) in failures {
+                try "AGENT_FAIL=\(failure)\n\(extra)".write(to: service.folder.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+                let before = try Self.fixableState(service)
+                let result = try service.grace.run(["boot"])
+                #expect(result.status != 0, "\(failure): \(result.stdout)")
+                #expect(try Self.fixableState(service) == before, "\(failure) changed what a fix would change")
+            }
+            // Every decision was an observation: no fix ran, none was counted, no approval waits.
+            let runs = try service.query("SELECT DISTINCT status FROM playbook_runs").compactMap { $0["status"] as? String }
+            #expect(runs == ["observed"], "\(runs)")
+            #expect(try service.query("SELECT * FROM playbook_stats").isEmpty)
+            #expect(try service.query("SELECT * FROM approval_requests").isEmpty)
+            #expect(try service.query("SELECT * FROM verification_events").isEmpty)
+            let observed = try service.query("SELECT DISTINCT pattern_id FROM playbook_runs").compactMap { $0["pattern_id"] as? String }
+            #expect(Set(observed).count >= 6, "\(observed)")
+        }
+
+        /// What a fix could change: every file of the service outside its data folder, Grace's own
+        /// .env, and the schema of the service's database.
+        static func fixableState(_ service: ExampleService) throws -> [String: Data] {
+            var state: [String: Data] = [:]
+            let files = FileManager.default.enumerator(at: service.folder, includingPropertiesForKeys: [.isRegularFileKey])
+            while let url = files?.nextObject() as? URL {
+                let relative = String(url.path.dropFirst(service.folder.path.count))
+                guard !relative.hasPrefix("/data/"), !relative.contains("__pycache__"),
+                      (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+                state[relative] = try Data(contentsOf: url)
+            }
+            state["grace .env"] = FileManager.default.contents(atPath: service.grace.home.appendingPathComponent(".env").path) ?? Data()
+            let schema = try service.query("SELECT name, sql FROM sqlite_master ORDER BY name", database: "agent-service/data/agent.db")
+            state["schema"] = try JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys])
+            return state
+        }
+
         @Test("missing required secret: the preflight names it and fills it before the service starts")
         func requiredSecretPreflight() throws {
             let service = try ExampleService(fail: "missing_secret", settings: ["GRACE_TARGET_REQUIRED_SECRETS": "OPENAI_API_KEY"])
