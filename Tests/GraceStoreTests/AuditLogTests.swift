@@ -1,6 +1,7 @@
 import Foundation
 import GraceCore
 import Testing
+import Logging
 @testable import GraceStore
 
 @Suite struct AuditLogTests {
@@ -78,5 +79,22 @@ import Testing
         }
         let verification = try await store.repositories.audit.verify()
         #expect(verification == AuditVerification(entriesChecked: 200))
+    }
+}
+
+@Suite struct AuditFailureTests {
+    @Test func aFailedAppendIsCountedAndNamedNeverSilent() async throws {
+        let home = try TemporaryHome()
+        let store = try SQLiteStore(layout: home.layout)
+        let repositories = store.repositories
+        _ = try await repositories.audit.append(AuditEvent(actor: "grace", action: "test.kept", resource: "r", subsystem: "s", result: "ok"))
+        #expect(repositories.auditFailures.summary.count == 0)
+        try store.close()
+        // The store is gone: the entry cannot be appended; the caller goes on, and the loss is counted.
+        await repositories.audit(AuditEvent(actor: "grace", action: "test.lost", resource: "r", subsystem: "s", result: "ok"),
+                                 logger: Logger(label: "test"))
+        let summary = repositories.auditFailures.summary
+        #expect(summary.count == 1)
+        #expect(summary.last?.hasPrefix("test.lost: ") == true, "\(summary.last ?? "")")
     }
 }

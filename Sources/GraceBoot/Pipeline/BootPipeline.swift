@@ -92,12 +92,12 @@ public struct BootPipeline: Sendable {
             rollback = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
         }
         let duration = (clock.now - bootStart).milliseconds
-        let report = BootReport(runID: context.runID, profile: profile, status: status, startedAt: Timestamp.string(from: started),
+        let built = BootReport(runID: context.runID, profile: profile, status: status, startedAt: Timestamp.string(from: started),
                                 endedAt: Timestamp.now(), durationMS: duration, stages: outcomes,
                                 snapshotID: context.snapshot?.snapshotID, snapshotProblem: context.snapshotProblem,
                                 rolledBack: rollback?.restored ?? false, rollbackDetail: rollback?.detail,
                                 uncleanShutdownDetected: context.uncleanShutdown)
-        await recorder.finish(report, in: context, restoredStore: rollback?.restored ?? false)
+        let report = await recorder.finish(built, in: context, restoredStore: rollback?.restored ?? false)
         logger.log(level: status == .failed ? .error : status == .partial ? .warning : .info, "boot finished",
                    metadata: ["subsystem": "boot_pipeline", "event_type": "boot_complete", "boot_status": "\(status.rawValue)",
                               "duration_ms": "\(duration)"])

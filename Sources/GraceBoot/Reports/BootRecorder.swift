@@ -83,17 +83,23 @@ actor BootRecorder {
     }
 
     /// Completes the run, audits the outcome, and writes the report files and training record.
-    func finish(_ report: BootReport, in context: BootContext, restoredStore: Bool) async {
+    /// Returns the report as written (with the audit entries lost, when the store was open).
+    func finish(_ report: BootReport, in context: BootContext, restoredStore: Bool) async -> BootReport {
+        var report = report
         if restoredStore {
             BootReplayer.park(report, in: context)
         } else if let store = context.store {
             await flush(to: store, context: context)
             await BootReplayer.complete(report, store: store, context: context)
+            let lost = store.repositories.auditFailures.summary
+            report.auditEntriesLost = lost.count
+            report.auditLastFailure = lost.last
         } else {
             // The store never opened (damaged database left as it was): keep the boot for a later replay.
             BootReplayer.park(report, in: context)
         }
         BootReportWriter(layout: context.layout, secrets: context.settings.secretValues).write(report, logger: context.logger)
+        return report
     }
 
     static func step(for outcome: StageOutcome, runID: String) -> TimelineStep {

@@ -140,6 +140,10 @@ public struct BootReport: Sendable, Equatable, Codable {
     public var rollbackDetail: String?
     /// The previous boot did not shut down cleanly.
     public var uncleanShutdownDetected: Bool
+    /// Audit entries this process could not append by the time the report was written (nil: none
+    /// counted, as in reports from before they were), and the last failure.
+    public var auditEntriesLost: Int?
+    public var auditLastFailure: String?
 
     public init(runID: String, profile: String, status: BootStatus, startedAt: String, endedAt: String, durationMS: Double,
                 stages: [StageOutcome], snapshotID: String?, snapshotProblem: String? = nil, rolledBack: Bool,
@@ -165,6 +169,7 @@ public struct BootReport: Sendable, Equatable, Codable {
         case runID = "run_id", profile, status = "boot_status", startedAt = "boot_timestamp", endedAt = "ended_at"
         case durationMS = "boot_duration_ms", stages, snapshotID = "snapshot_id", snapshotProblem = "snapshot_problem", rolledBack = "rolled_back"
         case rollbackDetail = "rollback_detail", uncleanShutdownDetected = "unclean_shutdown_detected"
+        case auditEntriesLost = "audit_entries_lost", auditLastFailure = "audit_last_failure"
     }
 
     /// The human report (`logs/last_boot_report.txt`).
@@ -181,6 +186,9 @@ public struct BootReport: Sendable, Equatable, Codable {
         ]
         if uncleanShutdownDetected { lines.append("Note:      the previous run did not shut down cleanly") }
         if let rollbackDetail { lines.append("Rollback:  \(rollbackDetail)") }
+        if let lost = auditEntriesLost, lost > 0 {
+            lines.append("Audit:     \(lost) entr\(lost == 1 ? "y" : "ies") could not be appended and \(lost == 1 ? "is" : "are") lost (last: \(auditLastFailure ?? "unknown"))")
+        }
         lines.append("")
         lines.append("Stages (\(stagesPassed) passed, \(stagesFailed) failed):")
         for (index, stage) in stages.enumerated() {

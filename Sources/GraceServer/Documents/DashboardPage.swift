@@ -220,9 +220,10 @@ enum DashboardPage {
         function renderApprovals(list) {
           const items = list.approvals;
           fill("approvals", items.length ? items.map(a => h("div", {class: "approval"},
-            h("div", {class: "grow"}, h("div", {}, a.playbook_id || "playbook", " ", h("span", {class: "muted"}, "requested by " + a.requested_by + (a.node_id ? " on " + a.node_id : ""))),
+            h("div", {class: "grow"}, h("div", {}, a.playbook_id || "playbook", " ", h("span", {class: "muted"}, (a.pattern_id ? "for " + a.pattern_id + " · " : "")
+                + "requested by " + a.requested_by + (a.node_id ? " on " + a.node_id : "") + " · " + time(a.created_at) + " · " + a.event_id)),
               h("div", {class: "muted"}, a.reason)),
-            h("button", {class: "ok", onclick: () => decide(a.event_id, "approve")}, "Approve"),
+            h("button", {class: "ok", onclick: () => decide(a.event_id, "approve")}, a.details && a.details.awaiting === "confirmation" ? "Confirm done" : "Approve"),
             h("button", {class: "no", onclick: () => decide(a.event_id, "reject")}, "Reject")))
             : h("p", {class: "empty"}, "No approvals waiting."));
         }
