@@ -309,6 +309,11 @@ extension EndToEnd {
             let pending = try service.query(pendingSQL)
             #expect(pending.count == 1, "\(pending)")
             let id = try #require(pending.first?["event_id"] as? String)
+            // Running is not healthy while it throws: the dashboard says which failure it shows.
+            let dashboard = try service.grace.run(["dashboard", "--json", "--url", "http://127.0.0.1:\(grace.port)"])
+            let summary = try JSONSerialization.jsonObject(with: Data(dashboard.stdout.utf8)) as? [String: Any]
+            let state = (summary?["service"] as? [String: Any])?["state"] as? String
+            #expect(state == "running with errors (verification_events_schema_mismatch)", "\(dashboard.stdout)")
             let approved = try service.grace.run(["approvals", "approve", id, "--by", "e2e"])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(try await eventually {

@@ -110,8 +110,9 @@ public enum DashboardText {
         out += box("Metrics", metrics, width: width, colored: colored)
 
         if let service = dashboard.service {
-            let style: Style = service.status == .failed ? .red : service.status == .active ? .green : .plain
-            var lines: [Line] = [[.init(service.status == .active ? "● running" : "○ \(service.status.rawValue)", style),
+            let errors = service.state.hasPrefix("running with errors")
+            let style: Style = service.status == .failed ? .red : errors ? .yellow : service.status == .active ? .green : .plain
+            var lines: [Line] = [[.init((service.status == .active ? "● " : "○ ") + service.state, style),
                                   .init("  run \(service.runID)"), .init("  since \(service.startedAt)", .dim)]]
             lines.append([.init("\(service.startsToday) start\(service.startsToday == 1 ? "" : "s") in 24 h, this run: "
                                 + "\(service.verificationsPassed) verification\(service.verificationsPassed == 1 ? "" : "s") passed, "

@@ -145,8 +145,11 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
     /// The supervised service's newest run (``TargetSupervisor``), from the timeline.
     public struct ServiceSummary: Sendable, Equatable, Codable {
         public var runID: String
-        /// `active` while it runs; `success` when stopped (or restarted for a fix), `failed` when it crashed.
+        /// `active` while it runs; `success` when stopped (or restarted for a fix) with no failure
+        /// seen, `failed` when it crashed or a known failure showed in it.
         public var status: AgentRun.Status
+        /// What to tell a person: `running`, `running with errors (PATTERN)`, `stopped`, `failed`, `aborted`.
+        public var state: String
         public var startedAt: String
         public var endedAt: String?
         /// Runs of the service in the last 24 hours (each start is one).
@@ -154,10 +157,11 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
         public var verificationsPassed: Int
         public var verificationsFailed: Int
 
-        public init(runID: String, status: AgentRun.Status, startedAt: String, endedAt: String?, startsToday: Int,
+        public init(runID: String, status: AgentRun.Status, state: String? = nil, startedAt: String, endedAt: String?, startsToday: Int,
                     verificationsPassed: Int, verificationsFailed: Int) {
             self.runID = runID
             self.status = status
+            self.state = state ?? (status == .active ? "running" : status == .success ? "stopped" : status.rawValue)
             self.startedAt = startedAt
             self.endedAt = endedAt
             self.startsToday = startsToday
@@ -166,14 +170,25 @@ public struct StartupDashboard: Sendable, Equatable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case runID = "run_id", status, startedAt = "started_at", endedAt = "ended_at", startsToday = "starts_today"
+            case runID = "run_id", status, state, startedAt = "started_at", endedAt = "ended_at", startsToday = "starts_today"
             case verificationsPassed = "verifications_passed", verificationsFailed = "verifications_failed"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(runID: try container.decode(String.self, forKey: .runID), status: try container.decode(AgentRun.Status.self, forKey: .status),
+                      state: try container.decodeIfPresent(String.self, forKey: .state),
+                      startedAt: try container.decode(String.self, forKey: .startedAt), endedAt: try container.decodeIfPresent(String.self, forKey: .endedAt),
+                      startsToday: try container.decode(Int.self, forKey: .startsToday),
+                      verificationsPassed: try container.decode(Int.self, forKey: .verificationsPassed),
+                      verificationsFailed: try container.decode(Int.self, forKey: .verificationsFailed))
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(runID, forKey: .runID)
             try container.encode(status, forKey: .status)
+            try container.encode(state, forKey: .state)
             try container.encode(startedAt, forKey: .startedAt)
             try container.encode(endedAt, forKey: .endedAt)
             try container.encode(startsToday, forKey: .startsToday)
@@ -374,8 +389,15 @@ public struct StartupDashboardBuilder: Sendable {
         let recent = try await repositories.runs.runs(matching: RunQuery(kind: "target", limit: 200))
         guard let newest = recent.first else { return nil }
         let dayAgo = Timestamp.string(from: now.addingTimeInterval(-86_400))
+        var state: String?
+        if newest.status == .active {
+            // Running is not healthy when it prints a known failure: say which.
+            let detected = try await repositories.runs.steps(runID: newest.runID).filter { $0.stepType == "failure_detected" }
+            let patterns = detected.compactMap { $0.details?["pattern_id"]?.stringValue }
+            if !detected.isEmpty { state = "running with errors (" + (patterns.isEmpty ? "a failure" : Set(patterns).sorted().joined(separator: ", ")) + ")" }
+        }
         return StartupDashboard.ServiceSummary(
-            runID: newest.runID, status: newest.status, startedAt: newest.startedAt, endedAt: newest.endedAt,
+            runID: newest.runID, status: newest.status, state: state, startedAt: newest.startedAt, endedAt: newest.endedAt,
             startsToday: recent.filter { $0.startedAt >= dayAgo }.count,
             verificationsPassed: newest.verificationsPassed, verificationsFailed: newest.verificationsFailed)
     }

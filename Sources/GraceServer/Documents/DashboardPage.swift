@@ -162,7 +162,7 @@ enum DashboardPage {
                  d.last_verification ? d.last_verification.type + " · " + time(d.last_verification.timestamp) : "none yet"),
           ];
           if (typeof d.health_score === "number") cards.splice(1, 0, card("Health score", Math.round(d.health_score), "of 100, recent boots"));
-          if (d.service) cards.push(card("Service", d.service.status === "active" ? "running" : d.service.status,
+          if (d.service) cards.push(card("Service", d.service.state || d.service.status,
                                          d.service.starts_today + " starts in 24 h · " + d.service.verifications_passed + " verified · run " + d.service.run_id));
           if (Array.isArray(d.predicted_failures) && d.predicted_failures.length)
             cards.push(card("Predicted failures", d.predicted_failures.length, d.predicted_failures.slice(0, 2).map(f => f.pattern_id || f.pattern || f.id || "").join(", ")));

@@ -453,6 +453,7 @@ enum OpenAPIDocument {
                     "allOf": [Schema.object([
             "run_id": Schema.string(), "status": Schema.enumeration(AgentRun.Status.allCases.map(\.rawValue)),
             "started_at": Schema.string(), "ended_at": Schema.string(nullable: true), "starts_today": Schema.integer(minimum: 0),
+            "state": Schema.string("running, running with errors (PATTERN), stopped, failed or aborted"),
             "verifications_passed": Schema.integer(minimum: 0), "verifications_failed": Schema.integer(minimum: 0),
         ])]],
         "last_boot": ["nullable": true, "allOf": [Schema.object([
