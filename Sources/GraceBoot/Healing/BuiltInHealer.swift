@@ -42,8 +42,17 @@ public struct BuiltInHealer: StageHealer {
                          restoreConditions(for: paths, in: context))
         }
         if !unclean.isEmpty {
-            await handle(Self.match("unclean_shutdown", unclean, captures: [:]),
-                         SelfHealer.Conditions(plan: "checkpoint both write-ahead logs and check both databases' integrity"))
+            let match = Self.match("unclean_shutdown", unclean, captures: [:])
+            let conditions = SelfHealer.Conditions(plan: "checkpoint both write-ahead logs and check both databases' integrity")
+            if context.store == nil {
+                // Found before the store opens: handled once it has, so its decision, approval
+                // and outcome are stored (its own check, not a stage re-run, verifies it).
+                context.deferSettling([{ repositories in
+                    _ = await healer.recording(to: repositories).handle(match, runID: context.runID, conditions: conditions)
+                }])
+            } else {
+                await handle(match, conditions)
+            }
         }
         return healing
     }

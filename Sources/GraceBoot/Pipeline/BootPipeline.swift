@@ -140,12 +140,16 @@ public struct BootPipeline: Sendable {
         var healing = result.healing
         var status = result.status
         var findings = result.findings
-        if result.status == .failed && !stage.healsItself {
-            let round = await healer.healVerifiedByRerun(stage: stage.name, findings: result.findings, in: context)
+        // A failed stage is healed; so is a warning that names a failure Grace's own stages find
+        // (an unclean shutdown): it does not fail the boot, but it has a fix.
+        let toHeal = result.status == .failed ? result.findings : result.status == .warning
+            ? result.findings.filter { $0.code.flatMap(StageFailurePatterns.pattern) != nil } : []
+        if !toHeal.isEmpty && !stage.healsItself {
+            let round = await healer.healVerifiedByRerun(stage: stage.name, findings: toHeal, in: context)
             healing = round.attempts
             if healing.contains(where: \.succeeded) {
                 result = await attempt(stage, in: context)
-                status = result.status == .failed ? .failed : .passedAfterHeal
+                status = result.status == .failed ? .failed : result.status == .warning && status == .warning ? .warning : .passedAfterHeal
                 findings += result.status == .failed ? result.findings : []
             }
             // The re-run is the fixes' verification: it decides how they count. Fixes made before
