@@ -16,7 +16,8 @@ import Testing
         let health = try await second.health()
         #expect(health.count == 2)
         #expect(health.allSatisfy { $0.isHealthy })
-        #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by"])
+        #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by",
+                                                  "v6_mined_clusters"])
         #expect(health[1].appliedMigrations == ["v1_metrics", "v2_node_id"])
         try second.close()
     }

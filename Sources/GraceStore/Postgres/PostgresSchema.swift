@@ -180,6 +180,8 @@ enum PostgresSchema {
         Migration(id: "pg_v3_decision_claimed_by", statements: [
             "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT",
         ]),
+        // Templates of failures no pattern matched, to suggest patterns (same table as SQLite's v6).
+        Migration(id: "pg_v4_mined_clusters", statements: [MinedClusterSchema.createTable]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

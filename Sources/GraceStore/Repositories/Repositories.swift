@@ -131,14 +131,16 @@ public struct GraceRepositories: Sendable {
     public var metrics: any MetricsRepository
     public var verifications: any VerificationRepository
     public var playbooks: any PlaybookRepository
+    public var minedClusters: any MinedClusterRepository
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
-                verifications: any VerificationRepository, playbooks: any PlaybookRepository) {
+                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository) {
         self.runs = runs
         self.approvals = approvals
         self.audit = audit
         self.metrics = metrics
         self.verifications = verifications
         self.playbooks = playbooks
+        self.minedClusters = minedClusters
     }
 }

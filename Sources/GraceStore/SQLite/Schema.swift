@@ -150,6 +150,10 @@ enum Schema {
             // caller typed (decided_by) is only a claim, kept beside it.
             try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN decision_claimed_by TEXT")
         }
+        migrator.registerMigration("v6_mined_clusters") { db in
+            // Templates of failures no pattern matched (GraceCore.TemplateMiner), to suggest patterns.
+            try db.execute(sql: MinedClusterSchema.createTable)
+        }
         return migrator
     }
 
