@@ -21,7 +21,7 @@ struct PatternsSuggestCommand: AsyncParsableCommand {
         }
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false)
         let store = try await runtime.openStore()
-        let suggestions = PatternSuggestions.rank(try await store.repositories.minedClusters.clusters(limit: 1_000), now: Date())
+        let suggestions = PatternPromotion.suggestions(try await store.repositories.minedClusters.clusters(limit: 1_000), now: Date())
             .prefix(limit)
         try await store.shutdown()
         if json {
@@ -66,28 +66,21 @@ struct PatternsPromoteCommand: AsyncParsableCommand {
             printError("--tier \(tier): expected tier_0, tier_1, tier_2 or tier_3")
             throw GraceExit.configuration
         }
-        guard id.range(of: #"^[A-Za-z0-9_.-]+$"#, options: .regularExpression) != nil else {
-            printError("--id \(id): use letters, digits, '_', '.' and '-'")
-            throw GraceExit.configuration
-        }
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false)
         let store = try await runtime.openStore()
-        guard let record = try await store.repositories.minedClusters.cluster(id: cluster) else {
-            try await store.shutdown()
-            printError("no mined cluster \(cluster) (see grace patterns suggest)")
-            throw GraceExit.configuration
-        }
-        let pattern = PatternPromotion.pattern(from: record, id: id, playbookID: playbook, risk: riskLevel, tier: autonomyTier)
+        let pattern: FailurePattern
         do {
-            let file = KnowledgeBaseStore(layout: runtime.layout)
-            try file.prepare()
-            try file.add(pattern: pattern)
-        } catch {
+            pattern = try await PatternPromotion.promote(clusterID: cluster, as: id, playbookID: playbook, risk: riskLevel, tier: autonomyTier,
+                                                         repositories: store.repositories, layout: runtime.layout)
+        } catch let refusal as PatternPromotion.Refusal {
+            try await store.shutdown()
+            printError("\(refusal)")
+            throw GraceExit.configuration
+        } catch let error as KnowledgeBaseParser.ParseError {
             try await store.shutdown()
             printError("\(error)")
             throw GraceExit.configuration
         }
-        _ = try await store.repositories.minedClusters.markPromoted(id: cluster, patternID: id)
         try await store.shutdown()
         print("pattern \(id) → \(playbook) (\(riskLevel.rawValue) risk, \(autonomyTier)) written to \(runtime.layout.knowledgeBase)")
         print("signature: \(pattern.signatures[0])")
@@ -142,31 +135,5 @@ struct PatternsTestCommand: AsyncParsableCommand {
                 print("\(index + 1): unknown")
             }
         }
-    }
-}
-
-/// Ranking mined clusters for suggestion.
-enum PatternSuggestions {
-    /// Unpromoted clusters, highest score first: count, halved for every week since last seen.
-    static func rank(_ clusters: [MinedClusterRecord], now: Date) -> [MinedClusterRecord] {
-        func score(_ record: MinedClusterRecord) -> Double {
-            let last = Timestamp.date(from: record.lastSeen) ?? now
-            let weeks = max(0, now.timeIntervalSince(last)) / (7 * 86_400)
-            return Double(record.count) / pow(2, weeks)
-        }
-        return clusters.filter { $0.promotedPatternID == nil }.sorted { (score($0), $0.lastSeen) > (score($1), $1.lastSeen) }
-    }
-}
-
-/// A mined cluster as a knowledge-base pattern.
-enum PatternPromotion {
-    static func pattern(from record: MinedClusterRecord, id: String, playbookID: String, risk: RiskLevel, tier: AutonomyTier) -> FailurePattern {
-        let prefilter = TemplatePattern.prefilter(for: record.template).map { [$0] } ?? []
-        return FailurePattern(
-            id: id, title: id.replacingOccurrences(of: "_", with: " "), signatures: [TemplatePattern.regex(for: record.template)],
-            prefilter: prefilter, rootCause: "Promoted from mined cluster \(record.clusterID) (\(record.count) lines): \(record.template)",
-            symptoms: record.examples.map(\.line), playbookID: playbookID, riskLevel: risk, autonomyTier: tier,
-            verification: .init(method: "signature_absent", description: "the template's lines stop"),
-            occurrences: record.count)
     }
 }
