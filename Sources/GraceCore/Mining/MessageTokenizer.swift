@@ -38,9 +38,27 @@ public enum MessageTokenizer {
     }
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Piece] {
-        var scanner = Scanner(bytes: bytes)
+        var buffers = Buffers()
+        scan(bytes, into: &buffers)
+        return buffers.pieces
+    }
+
+    /// Scratch arrays kept across messages, so scanning allocates nothing once they have grown.
+    struct Buffers {
+        var pieces: [Piece] = []
+        var chunks: [Range<Int>] = []
+    }
+
+    /// Scans `bytes` into `buffers.pieces` (replacing what was there).
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into buffers: inout Buffers) {
+        var scanner = Scanner(bytes: bytes, pieces: buffers.pieces, chunks: buffers.chunks)
+        buffers.pieces = []
+        buffers.chunks = []
+        scanner.pieces.removeAll(keepingCapacity: true)
+        scanner.chunks.removeAll(keepingCapacity: true)
         scanner.run()
-        return scanner.pieces
+        buffers.pieces = scanner.pieces
+        buffers.chunks = scanner.chunks
     }
 
     /// `pieces` as tokens with the separators between them, plus the text after the last.
@@ -58,9 +76,8 @@ public enum MessageTokenizer {
 
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
-        var pieces: [Piece] = []
-
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        var pieces: [Piece]
+        var chunks: [Range<Int>]
 
         mutating func emit(_ range: Range<Int>, variable: Bool) {
             if variable, let last = pieces.last, last.variable {
@@ -71,7 +88,6 @@ public enum MessageTokenizer {
         }
 
         mutating func run() {
-            var chunks: [Range<Int>] = []
             var index = 0
             let count = bytes.count
             while index < count {

@@ -53,9 +53,14 @@ public struct TemplateMiner: Sendable {
     public let configuration: Configuration
     private var nodes: [Node] = [Node()]
     private var clusters: [Cluster] = []
-    private var tokenIDs: [String: Int32] = [:]
-    private var tokenTexts: [String] = []
-    private var tokenIsWord: [Bool] = []
+    private var tokens = TokenTable()
+    private var buffers = MessageTokenizer.Buffers()
+    private var ids: [Int32] = []
+    /// Masked token sequences already placed, and their cluster: such a message joins it again
+    /// without a scan (that cluster's template covers it and only ever gains wildcards, so joining
+    /// changes nothing). Cleared when it reaches ``memoLimit`` entries.
+    private var placed: [[Int32]: Int32] = [:]
+    private static let memoLimit = 100_000
 
     public init(configuration: Configuration = .standard) {
         self.configuration = configuration
@@ -76,30 +81,41 @@ public struct TemplateMiner: Sendable {
     @discardableResult
     public mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
         messageCount += 1
-        let pieces = MessageTokenizer.scan(bytes)
-        var ids = [Int32]()
-        ids.reserveCapacity(pieces.count)
-        for piece in pieces {
-            if piece.variable {
-                ids.append(Self.wildcard)
-            } else {
-                ids.append(intern(String(decoding: UnsafeBufferPointer(rebasing: bytes[piece.range]), as: UTF8.self)))
-            }
+        MessageTokenizer.scan(bytes, into: &buffers)
+        ids.removeAll(keepingCapacity: true)
+        for piece in buffers.pieces {
+            ids.append(piece.variable ? Self.wildcard : tokens.intern(UnsafeBufferPointer(rebasing: bytes[piece.range])))
         }
 
+        if let known = placed[ids] {
+            clusters[Int(known)].count += 1
+            return Int(known)
+        }
+        let chosen = place(bytes)
+        if placed.count >= Self.memoLimit { placed.removeAll(keepingCapacity: true) }
+        placed[ids] = Int32(chosen)
+        return chosen
+    }
+
+    /// Drain's step for `ids`: down the tree, then the most similar cluster of the leaf, or a new one.
+    private mutating func place(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var node = child(of: 0, key: Int32(truncatingIfNeeded: ids.count), bounded: false)
         for id in ids.prefix(configuration.prefixDepth) {
-            let key = id >= 0 && tokenIsWord[Int(id)] ? id : Self.wildcard
+            let key = id >= 0 && tokens.isWord(id) ? id : Self.wildcard
             node = child(of: node, key: key)
         }
 
         var best = -1
         var bestScore = -Double.infinity
-        for candidate in nodes[node].clusters {
-            let score = similarity(clusters[Int(candidate)].tokens, ids)
-            if score > bestScore {
-                bestScore = score
-                best = Int(candidate)
+        ids.withUnsafeBufferPointer { message in
+            for candidate in nodes[node].clusters {
+                let score = clusters[Int(candidate)].tokens.withUnsafeBufferPointer { template in
+                    similarity(template, message, toBeat: max(bestScore, configuration.similarityThreshold))
+                }
+                if let score, score > bestScore {
+                    bestScore = score
+                    best = Int(candidate)
+                }
             }
         }
         if best >= 0, bestScore >= configuration.similarityThreshold {
@@ -109,8 +125,8 @@ public struct TemplateMiner: Sendable {
             clusters[best].count += 1
             return best
         }
-        let (tokens, trailer) = MessageTokenizer.render(pieces, in: bytes)
-        clusters.append(Cluster(tokens: ids, leads: tokens.map(\.lead), trailer: trailer, count: 1,
+        let (rendered, trailer) = MessageTokenizer.render(buffers.pieces, in: bytes)
+        clusters.append(Cluster(tokens: ids, leads: rendered.map(\.lead), trailer: trailer, count: 1,
                                 example: String(decoding: bytes, as: UTF8.self)))
         nodes[node].clusters.append(Int32(clusters.count - 1))
         return clusters.count - 1
@@ -127,29 +143,26 @@ public struct TemplateMiner: Sendable {
         return nodes.count - 1
     }
 
-    private mutating func intern(_ text: String) -> Int32 {
-        if let id = tokenIDs[text] { return id }
-        let id = Int32(tokenTexts.count)
-        tokenIDs[text] = id
-        tokenTexts.append(text)
-        tokenIsWord.append(!text.isEmpty && text.utf8.allSatisfy(Bytes.isLetter))
-        return id
-    }
-
-    private func similarity(_ template: [Int32], _ tokens: [Int32]) -> Double {
+    /// The similarity of `tokens` to `template`, or nil as soon as it cannot beat `toBeat` (it
+    /// could then neither be the best candidate nor reach the threshold, so skipping it changes nothing).
+    private func similarity(_ template: UnsafeBufferPointer<Int32>, _ tokens: UnsafeBufferPointer<Int32>, toBeat: Double) -> Double? {
         guard !template.isEmpty else { return 1 }
+        let count = Double(template.count)
+        let weight = configuration.constantMismatchWeight
         var same = 0
         var conflicts = 0
-        for position in template.indices {
+        for position in 0..<template.count {
             let a = template[position]
             let b = tokens[position]
             if a == b {
                 if a != Self.wildcard { same += 1 }
             } else if a != Self.wildcard, b != Self.wildcard {
                 conflicts += 1
+                let best = (Double(same + template.count - position - 1) - weight * Double(conflicts)) / count
+                if best < toBeat { return nil }
             }
         }
-        return (Double(same) - configuration.constantMismatchWeight * Double(conflicts)) / Double(template.count)
+        return (Double(same) - weight * Double(conflicts)) / count
     }
 
     /// The final grouping: clusters numbered from 1 in order of first appearance, and for each
@@ -177,7 +190,7 @@ public struct TemplateMiner: Sendable {
         var text = ""
         for (position, id) in cluster.tokens.enumerated() {
             text += cluster.leads[position]
-            text += id == Self.wildcard ? "<*>" : tokenTexts[Int(id)]
+            text += id == Self.wildcard ? "<*>" : tokens.text(id)
         }
         return text + cluster.trailer
     }
@@ -206,4 +219,62 @@ public struct MiningResult: Sendable {
     public var finalCluster: [Int]
 
     public func cluster(forProvisional id: Int) -> MinedCluster { clusters[finalCluster[id] - 1] }
+}
+
+/// Constant tokens interned to small integers, keyed by their bytes: an open-addressing table
+/// over one byte arena. Written by hand because a `[String: Int32]` lookup costs a `String`
+/// and a SipHash per token, which was a third of mining time.
+struct TokenTable: Sendable {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var words: [Bool] = []
+    /// Slots hold token id + 1; 0 is empty. Always a power of two, at most half full.
+    private var slots = [Int32](repeating: 0, count: 1024)
+
+    func isWord(_ id: Int32) -> Bool { words[Int(id)] }
+
+    func text(_ id: Int32) -> String {
+        String(decoding: arena[starts[Int(id)]..<starts[Int(id) + 1]], as: UTF8.self)
+    }
+
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        // FNV-1a, 64 bit: tokens are short, so a simple hash is fastest.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == hash, equal(id, bytes) { return Int32(id) }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        hashes.append(hash)
+        words.append(!bytes.isEmpty && bytes.allSatisfy(Bytes.isLetter))
+        slots[slot] = id + 1
+        if hashes.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private func equal(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[id]
+        guard starts[id + 1] - start == bytes.count else { return false }
+        for offset in 0..<bytes.count where arena[start + offset] != bytes[offset] { return false }
+        return true
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id + 1)
+        }
+    }
 }

@@ -69,9 +69,23 @@ struct PatternsMineCommand: AsyncParsableCommand {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
         let stdout = FileHandle.standardOutput
+        let clusterIDs = result.clusters.map { Array(String($0.id).utf8) }
+        var lineDigits = [UInt8](repeating: 0, count: 20)
         for (index, id) in provisional.enumerated() {
             let cluster = result.finalCluster[id]
-            out.append(contentsOf: "{\"line\":\(index + 1),\"cluster\":\(cluster),\"template\":".utf8)
+            out.append(contentsOf: #"{"line":"#.utf8)
+            // Decimal digits by hand: string interpolation per line cost more than the mining.
+            var number = index + 1
+            var digits = 0
+            repeat {
+                lineDigits[digits] = UInt8(ascii: "0") + UInt8(number % 10)
+                number /= 10
+                digits += 1
+            } while number > 0
+            for digit in lineDigits[0..<digits].reversed() { out.append(digit) }
+            out.append(contentsOf: #","cluster":"#.utf8)
+            out.append(contentsOf: clusterIDs[cluster - 1])
+            out.append(contentsOf: #","template":"#.utf8)
             out.append(contentsOf: templates[cluster - 1])
             out.append(contentsOf: "}\n".utf8)
             if out.count >= 1 << 20 {
