@@ -12,6 +12,7 @@ datasets = ["HDFS", "Hadoop", "Spark", "Zookeeper", "BGL", "HPC", "Windows", "Ma
 published = dict(HDFS=0.998, Hadoop=0.948, Spark=0.920, Zookeeper=0.967, BGL=0.963, HPC=0.887, Windows=0.997,
                  Mac=0.787, Android=0.911, Apache=1.000, OpenStack=0.733, Proxifier=0.527)
 REPEAT = int(os.environ.get("MINING_SPEED_REPEAT", "5"))
+RUNS = 3
 
 def grouping_accuracy(predicted, truth):
     clusters, events = defaultdict(set), defaultdict(set)
@@ -64,29 +65,41 @@ for name in datasets:
 mean = total / len(datasets)
 print(f"{'mean':<10} {mean:>8.3f} {sum(published.values()) / len(published):>12.3f} {'':>6} {drain_total / len(datasets):>9.3f}")
 
-# Speed: the twelve Content columns concatenated, REPEAT times, one input for both.
-speed_path = os.path.join(work, "all.txt")
-with open(speed_path, "w", encoding="utf-8") as f:
-    for _ in range(REPEAT):
-        f.write("".join(m + "\n" for m in contents))
-lines = len(contents) * REPEAT
-before = resource.getrusage(resource.RUSAGE_CHILDREN)
-wall = time.perf_counter()
-out = subprocess.run([grace, "patterns", "mine", "--json", speed_path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wall = time.perf_counter() - wall
-after = resource.getrusage(resource.RUSAGE_CHILDREN)
-if out.returncode != 0:
-    sys.exit(f"grace patterns mine failed: {out.stderr.decode().strip()}")
-cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-_, drain_lines, drain_wall, drain_cpu = drain3(speed_path, False)
-assert drain_lines == lines
-grace_rate, drain_rate = lines / wall, lines / drain_wall
-print(f"\nspeed on {lines} lines (12 datasets x {REPEAT}):")
-print(f"  grace patterns mine --json (whole process: start, read, mine, print JSON): {grace_rate:,.0f} lines/s wall, {lines / cpu:,.0f} lines/s CPU")
-print(f"  Drain3 0.9.11 (mining loop only, in-process):                            {drain_rate:,.0f} lines/s wall, {drain_lines / drain_cpu:,.0f} lines/s CPU")
-print(f"  ratio: {grace_rate / drain_rate:.1f}x wall, {(lines / cpu) / (drain_lines / drain_cpu):.1f}x CPU")
+# Speed: the twelve Content columns concatenated once, and REPEAT times; one input for both miners.
+def speed(repeat):
+    path = os.path.join(work, f"all-{repeat}.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(repeat):
+            f.write("".join(m + "\n" for m in contents))
+    lines = len(contents) * repeat
+    # Best of RUNS for each side: the machine is shared, and the fastest run is the least disturbed.
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        out = subprocess.run([grace, "patterns", "mine", "--json", path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if out.returncode != 0:
+            sys.exit(f"grace patterns mine failed: {out.stderr.decode().strip()}")
+        wall = min(wall, elapsed)
+        cpu = min(cpu, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    drain_wall, drain_cpu = float("inf"), float("inf")
+    for _ in range(RUNS):
+        _, drain_lines, run_wall, run_cpu = drain3(path, False)
+        assert drain_lines == lines
+        drain_wall, drain_cpu = min(drain_wall, run_wall), min(drain_cpu, run_cpu)
+    grace_rate, drain_rate = lines / wall, lines / drain_wall
+    print(f"\nspeed on {lines} lines (12 datasets x {repeat}, best of {RUNS} runs each):")
+    print(f"  grace patterns mine --json (whole process: start, read, mine, print JSON): {grace_rate:,.0f} lines/s wall, {lines / cpu:,.0f} lines/s CPU")
+    print(f"  Drain3 0.9.11 (mining loop only, in-process):                            {drain_rate:,.0f} lines/s wall, {drain_lines / drain_cpu:,.0f} lines/s CPU")
+    print(f"  ratio: {grace_rate / drain_rate:.1f}x wall, {(lines / cpu) / (drain_lines / drain_cpu):.1f}x CPU")
+    return grace_rate / drain_rate
 
-ok = mean >= 0.92 and not failures and grace_rate >= 10 * drain_rate
-print(f"\ntargets (mean >= 0.92, none more than 0.02 below published Drain, >= 10x Drain3): {'met' if ok else 'NOT met'}"
+speed(1)  # short: grace's process start (~25 ms) weighs on it, Drain3's start is not counted
+ratio = speed(REPEAT)
+
+ok = mean >= 0.92 and not failures and ratio >= 10
+print(f"\ntargets (mean >= 0.92, none more than 0.02 below published Drain, >= 10x Drain3 on the x{REPEAT} input): {'met' if ok else 'NOT met'}"
       + (f" (below floor: {', '.join(failures)})" if failures else ""))
 sys.exit(0 if ok else 1)

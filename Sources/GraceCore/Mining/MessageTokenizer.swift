@@ -100,6 +100,11 @@ public enum MessageTokenizer {
             while chunkIndex < chunks.count {
                 let chunk = chunks[chunkIndex]
                 chunkIndex += 1
+                // Most chunks are plain words: no rule below can make one a variable or split it.
+                if chunk.allSatisfy({ Bytes.isLetter(bytes[$0]) || bytes[$0] == UInt8(ascii: "_") }) {
+                    emit(chunk, variable: false)
+                    continue
+                }
                 let core = stripped(chunk)
                 if core.isEmpty { continue }
                 if isWholeValue(core) {
