@@ -45,6 +45,10 @@ let package = Package(
     targets: [
         .target(
             name: "GraceCore",
+            dependencies: [
+                // SHA-256 for the original system's learned-incident signatures (pure computation).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -138,7 +138,8 @@ import Testing
            "verification": "Write succeeds"},
           {"id": "circular_import_avn_models", "pattern": "cannot import name 'AVNMonitor' from partially initialized module",
            "root_cause": "cycle", "fix": {"playbook": "fix_circular_imports", "risk_level": "high", "autonomy_tier": "tier_3"}},
-          {"id": "learned_1a2b", "signature": "Segmentation fault (core dumped)", "stage": "boot", "occurrences": 3, "auto_generated": true,
+          {"id": "learned_1a2b", "signature": "a77a69916fba64e0", "pattern": "Segmentation fault (core dumped)", "stage": "boot",
+           "occurrences": 3, "auto_generated": true,
            "fix": {"playbook": "restart_service", "risk_level": "medium", "autonomy_tier": 2}}
          ],
          "learning_notes": "", "next_version_improvements": []}

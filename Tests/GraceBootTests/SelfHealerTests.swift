@@ -285,3 +285,25 @@ final class HealingFixture {
         #expect(try await playbooks.stats().map { [$0.attempts, $0.successes] } == [[2, 1]])
     }
 }
+
+@Suite struct ApprovalExpiryTests {
+    @Test func aPendingApprovalNobodyDecidedInTimeExpiresAndIsAudited() async throws {
+        let fixture = try HealingFixture()
+        let approvals = fixture.store.repositories.approvals
+        let old = try await approvals.create(ApprovalRequest(requestedBy: "grace", reason: "stale", playbookID: "apply_pending_migrations",
+                                                             createdAt: Timestamp.string(from: Date().addingTimeInterval(-100 * 3600))))
+        let fresh = try await approvals.create(ApprovalRequest(requestedBy: "grace", reason: "fresh", playbookID: "apply_pending_migrations"))
+        let executor = ApprovalExecutor(nodeID: "n", repositories: fixture.store.repositories, healer: try fixture.healer(),
+                                        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, expiryHours: 72)
+        let expired = try await executor.expireStale()
+        #expect(expired.map(\.eventID) == [old.eventID])
+        let stored = try #require(try await approvals.approval(id: old.eventID))
+        #expect(stored.status == .expired && stored.decisionBy == "grace" && stored.decisionReason?.contains("GRACE_APPROVAL_EXPIRY_HOURS") == true)
+        #expect(try await approvals.approval(id: fresh.eventID)?.status == .pending)
+        // An expired request cannot be approved any more.
+        await #expect(throws: StoreError.self) { try await approvals.decide(id: old.eventID, approve: true, by: "cli", reason: nil) }
+        let audit = try await fixture.store.repositories.audit.tail(limit: 5)
+        #expect(audit.contains { $0.action == "approval.expire" && $0.resource == "approval/\(old.eventID)" })
+        #expect(try await executor.expireStale().isEmpty, "expiring twice expires nothing more")
+    }
+}

@@ -32,6 +32,7 @@ import Testing
         let folder = try grace.run(["patterns", "eval", grace.home.path])
         #expect(folder.status == 2)
         #expect(folder.stderr.contains("no corpus manifest at"), "\(folder.stderr)")
+        try Data().write(to: grace.home.appendingPathComponent(".env"))  // a home: read-only commands need one
         let plain = try grace.run(["patterns"])
         #expect(plain.status == 0)
         #expect(plain.stdout.contains("startup health score"))

@@ -1,3 +1,4 @@
+import Foundation
 import GraceCore
 import GraceStore
 import Logging
@@ -13,12 +14,15 @@ public struct ApprovalExecutor: Sendable {
     let repositories: GraceRepositories
     let healer: SelfHealer
     let logger: Logger
+    /// Pending requests older than this expire (`GRACE_APPROVAL_EXPIRY_HOURS`).
+    let expiryHours: Int
     /// Applies fixes meant for the supervised service (``SelfHealer/isTargetApproval(_:)``);
     /// nil when this node supervises none.
     let targetFixes: (@Sendable (ApprovalRequest, SignatureMatch) async -> SelfHealer.Outcome?)?
 
-    public init(nodeID: String, repositories: GraceRepositories, healer: SelfHealer, logger: Logger,
+    public init(nodeID: String, repositories: GraceRepositories, healer: SelfHealer, logger: Logger, expiryHours: Int = 72,
                 targetFixes: (@Sendable (ApprovalRequest, SignatureMatch) async -> SelfHealer.Outcome?)? = nil) {
+        self.expiryHours = expiryHours
         self.nodeID = nodeID
         self.repositories = repositories
         self.healer = healer
@@ -31,6 +35,7 @@ public struct ApprovalExecutor: Sendable {
     /// approved requests wait, approved, until it is enabled.
     @discardableResult
     public func drain() async throws -> [String] {
+        try await expireStale()
         guard healer.policy.mayExecute else { return [] }
         var executed: [String] = []
         while let approval = try await repositories.approvals.claimApproved(node: nodeID) {
@@ -38,6 +43,25 @@ public struct ApprovalExecutor: Sendable {
             await execute(approval)
         }
         return executed
+    }
+
+    /// Expires the pending requests nobody decided within ``expiryHours``, auditing each; a
+    /// confirmation nobody gave leaves its fix unverified: it counts as failed.
+    @discardableResult
+    public func expireStale(now: Date = Date()) async throws -> [ApprovalRequest] {
+        let cutoff = Timestamp.string(from: now.addingTimeInterval(-Double(expiryHours) * 3600))
+        let expired = try await repositories.approvals.expire(createdBefore: cutoff, hours: expiryHours)
+        for approval in expired {
+            logger.notice("approval \(approval.eventID) expired: \(approval.decisionReason ?? "")", metadata: [
+                "subsystem": "governance", "event_type": "approval_expired", "approval_id": "\(approval.eventID)",
+                "playbook_id": "\(approval.playbookID ?? "-")"])
+            await repositories.audit(AuditEvent(actor: "grace", action: "approval.expire", resource: "approval/\(approval.eventID)",
+                                                subsystem: "governance", payload: ["playbook_id": approval.playbookID.map(JSONValue.string) ?? .null,
+                                                                                   "created_at": .string(approval.createdAt)],
+                                                result: "expired"), logger: logger)
+            if SelfHealer.awaitsConfirmation(approval.details) { await healer.settleConfirmation(approval, confirmed: false) }
+        }
+        return expired
     }
 
     private func execute(_ approval: ApprovalRequest) async {

@@ -113,6 +113,35 @@ public struct KnowledgeBaseStore: Sendable {
         if changed { try write(Data(JSONValue.object(root).prettyText.utf8)) }
     }
 
+    /// Adds `pattern` to the file's `patterns` (after ``prepare()``), in the form the built-in
+    /// patterns are written; refuses an id the file already holds, and a result that does not parse.
+    public func add(pattern: FailurePattern) throws {
+        guard let data = FileManager.default.contents(atPath: path),
+              case .object(var root)? = JSONValue(jsonText: String(decoding: data, as: UTF8.self)) else {
+            throw KnowledgeBaseParser.ParseError(file: path, reason: "no knowledge base to add to")
+        }
+        if try KnowledgeBaseParser.parse(data, file: path).pattern(pattern.id) != nil {
+            throw KnowledgeBaseParser.ParseError(file: path, patternID: pattern.id, reason: "the id is already in use")
+        }
+        let object: [String: JSONValue] = [
+            "id": .string(pattern.id), "title": .string(pattern.title),
+            "signatures": .array(pattern.signatures.map(JSONValue.string)), "prefilter": .array(pattern.prefilter.map(JSONValue.string)),
+            "root_cause": .string(pattern.rootCause), "symptoms": .array(pattern.symptoms.map(JSONValue.string)),
+            "playbook_id": .string(pattern.playbookID), "risk_level": .string(pattern.riskLevel.rawValue),
+            "autonomy_tier": .string("tier_\(pattern.autonomyTier.rawValue)"),
+            "verification": .object(["method": .string(pattern.verification.method),
+                                     "description": pattern.verification.description.map(JSONValue.string) ?? .null]),
+            "occurrences": .number(Double(pattern.occurrences)),
+        ]
+        var patterns: [JSONValue] = []
+        if case .array(let current)? = root["patterns"] { patterns = current }
+        patterns.append(.object(object))
+        root["patterns"] = .array(patterns)
+        let updated = Data(JSONValue.object(root).prettyText.utf8)
+        _ = try KnowledgeBaseParser.parse(updated, file: path)
+        try write(updated)
+    }
+
     private func write(_ data: Data) throws {
         try FileWriting.replace(path, with: data)
     }

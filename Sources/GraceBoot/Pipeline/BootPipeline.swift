@@ -91,6 +91,7 @@ public struct BootPipeline: Sendable {
         } else if status == .failed {
             rollback = await rollBack(in: context, after: stages[stoppedAt ?? 0].name)
         }
+        if rollback?.restored != true { await mineUnmatched(outcomes, in: context) }
         let duration = (clock.now - bootStart).milliseconds
         let built = BootReport(runID: context.runID, profile: profile, status: status, startedAt: Timestamp.string(from: started),
                                 endedAt: Timestamp.now(), durationMS: duration, stages: outcomes,
@@ -102,6 +103,30 @@ public struct BootPipeline: Sendable {
                    metadata: ["subsystem": "boot_pipeline", "event_type": "boot_complete", "boot_status": "\(status.rawValue)",
                               "duration_ms": "\(duration)"])
         return report
+    }
+
+    /// Failed stages' findings that no knowledge-base pattern names are mined into the store's
+    /// mined clusters (source `boot`, with this run's id), so a failure that keeps coming back
+    /// becomes a suggestion (`grace patterns suggest`). Skipped when the store was restored.
+    private func mineUnmatched(_ outcomes: [StageOutcome], in context: BootContext) async {
+        guard let store = context.store else { return }
+        let messages = outcomes.filter { $0.status == .failed }.flatMap(\.findings).map(\.message)
+            .filter { !$0.hasPrefix("not run: ") && !$0.isEmpty }
+        guard !messages.isEmpty else { return }
+        do {
+            let matcher = try SignatureMatcher(patterns: try KnowledgeBaseStore(layout: context.layout).load().patterns)
+            let unmatched = messages.filter { matcher.matches(in: $0).isEmpty }
+            guard !unmatched.isEmpty else { return }
+            var miner = TemplateMiner()
+            let provisional = unmatched.map { miner.add($0) }
+            try await store.repositories.minedClusters.record(MinedClusterRecord.records(
+                from: miner.result(), provisional: provisional, lines: unmatched, source: "boot", runID: context.runID, at: Timestamp.now()))
+            context.logger.info("unmatched boot findings mined", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "findings_mined", "lines": "\(unmatched.count)"])
+        } catch {
+            context.logger.warning("mining unmatched boot findings failed: \(error)", metadata: [
+                "subsystem": "boot_pipeline", "event_type": "findings_mining_failed"])
+        }
     }
 
     private func takeSnapshot(in context: BootContext) {

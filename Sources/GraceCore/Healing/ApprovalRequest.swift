@@ -1,10 +1,11 @@
 /// A human decision Grace waits for before running a playbook it may not run unattended.
 public struct ApprovalRequest: Sendable, Equatable, Codable {
-    /// `pending` → `approved` or `rejected` by a human; an approved request is claimed by its node
-    /// (`executed`: running now) and ends `succeeded` or `failed` with its playbook's outcome.
-    /// (Requests run before outcomes were stored stay `executed`.)
+    /// `pending` → `approved` or `rejected` by a human, or `expired` when nobody decided in time
+    /// (`GRACE_APPROVAL_EXPIRY_HOURS`); an approved request is claimed by its node (`executed`:
+    /// running now) and ends `succeeded` or `failed` with its playbook's outcome. (Requests run
+    /// before outcomes were stored stay `executed`.)
     public enum Status: String, Sendable, Codable, CaseIterable {
-        case pending, approved, rejected, executed, succeeded, failed
+        case pending, approved, rejected, executed, succeeded, failed, expired
         public var isOpen: Bool { self == .pending || self == .approved || self == .executed }
     }
 

@@ -10,6 +10,13 @@ public enum KnowledgeBaseParser {
         public var field: String?
         public var reason: String
 
+        public init(file: String, patternID: String? = nil, field: String? = nil, reason: String) {
+            self.file = file
+            self.patternID = patternID
+            self.field = field
+            self.reason = reason
+        }
+
         public var description: String {
             var text = file
             if let patternID { text += ": pattern \(patternID)" }
@@ -157,22 +164,45 @@ public enum KnowledgeBaseParser {
         let fields = Fields(object: object, file: file, id: object["id"]?.stringValue ?? "#\(index + 1)")
         let id = try fields.string("id")!
         var literal = try fields.string("pattern", required: false)
-        if literal == nil { literal = try fields.string("signature", required: false) }
+        let signature = try fields.string("signature", required: false)
+        let learned = signature.map(OriginalSignature.isSignature) ?? false
+        if learned, literal?.isEmpty ?? true {
+            // The original always wrote the message beside its hash; a hash alone names no line.
+            throw ParseError(file: file, patternID: id, field: "pattern",
+                             reason: "is missing (a learned incident needs the message its signature hashes)")
+        }
+        if literal == nil { literal = signature }
         guard let literal, !literal.isEmpty else {
             throw ParseError(file: file, patternID: id, field: "pattern", reason: "is missing (a literal substring of the error)")
+        }
+        // A learned incident (its `signature` the original's hash of the normalised message) matches
+        // every message with that hash: dates, numbers and hex runs may differ (OriginalSignature).
+        let signatures = learned ? [OriginalSignature.regex(forMessage: literal)] : [NSRegularExpression.escapedPattern(for: literal)]
+        let prefilter = learned ? [OriginalSignature.literal(forMessage: literal)].filter { !$0.isEmpty } : [literal]
+        guard !prefilter.isEmpty else {
+            throw ParseError(file: file, patternID: id, field: "pattern", reason: "has no constant text to recognise it by")
         }
         guard case .object(let fix)? = object["fix"] else { throw ParseError(file: file, patternID: id, field: "fix", reason: "is missing") }
         guard let playbook = fix["playbook"]?.stringValue else {
             throw ParseError(file: file, patternID: id, field: "fix.playbook", reason: "is missing")
         }
         let pattern = FailurePattern(
-            id: id, title: id.replacingOccurrences(of: "_", with: " "), signatures: [NSRegularExpression.escapedPattern(for: literal)],
-            prefilter: [literal], rootCause: try fields.string("root_cause", required: false) ?? "",
+            id: id, title: id.replacingOccurrences(of: "_", with: " "), signatures: signatures,
+            prefilter: prefilter, rootCause: try fields.string("root_cause", required: false) ?? "",
             symptoms: try fields.strings("symptoms"), playbookID: playbook,
-            riskLevel: try fields.risk("risk_level", in: fix), autonomyTier: try fields.tier("autonomy_tier", in: fix),
+            riskLevel: try fields.risk("risk_level", in: fix), autonomyTier: try originalTier(fix, fields),
             verification: .init(method: "manual", description: object["verification"]?.stringValue),
             occurrences: try fields.integer("occurrences"))
         return pattern
+    }
+}
+
+extension KnowledgeBaseParser {
+    /// The original's learning wrote `tier_4` ("requires approval") for failures it could not
+    /// classify; Grace's nearest is `tier_0`, never run unattended. Other tiers read as Grace's.
+    private static func originalTier(_ fix: [String: JSONValue], _ fields: Fields) throws(ParseError) -> AutonomyTier {
+        if fix["autonomy_tier"]?.stringValue?.lowercased() == "tier_4" { return .tier0 }
+        return try fields.tier("autonomy_tier", in: fix)
     }
 }
 

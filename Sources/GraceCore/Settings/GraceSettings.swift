@@ -35,6 +35,9 @@ public struct GraceSettings: Sendable, Equatable {
     /// Unattended fixes per pattern and playbook within an hour before further matches wait for
     /// an approval (`GRACE_MAX_UNATTENDED_FIXES_PER_HOUR`, the circuit breaker).
     public var maxUnattendedFixesPerHour: Int
+    /// How long an approval may wait for a decision before it expires (`GRACE_APPROVAL_EXPIRY_HOURS`):
+    /// a fix approved days later may no longer fit what is there, so the next occurrence asks again.
+    public var approvalExpiryHours: Int
     public var bootProfile: BootProfileName
     /// Environment keys that must be set (non-empty) for the secrets stage to pass.
     public var requiredSecrets: [String]
@@ -94,7 +97,7 @@ extension GraceSettings {
         "GRACE_HOME", "GRACE_HOST", "GRACE_PORT", "GRACE_API_TOKEN", "GRACE_ALLOWED_HOSTS", "GRACE_METRICS_PUBLIC", "GRACE_LOG_LEVEL",
         "GRACE_LOG_MAX_BYTES", "GRACE_LOG_MAX_FILES", "STRUCTURED_LOGGING", "AUTO_SNAPSHOT_BEFORE_BOOT",
         "GRACE_SNAPSHOT_KEEP", "GRACE_DATABASE_WAIT_SECONDS", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
-        "GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
+        "GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "GRACE_APPROVAL_EXPIRY_HOURS", "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
         "GRACE_DATABASE_URL", "GRACE_NODE_ID",
     ] + TargetSettings.keys
 
@@ -122,6 +125,8 @@ extension GraceSettings {
         maxUnattendedTier = reader.parsed("GRACE_MAX_UNATTENDED_TIER", default: .tier1, allowed: "tier_0, tier_1, tier_2 or tier_3", AutonomyTier.init(text:))
         maxUnattendedFixesPerHour = reader.integer("GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", default: FixBreaker.defaultLimit, range: 0...1000,
                                                    allowed: "an integer 0-1000 (0: every fix waits for an approval)")
+        approvalExpiryHours = reader.integer("GRACE_APPROVAL_EXPIRY_HOURS", default: 72, range: 1...8760,
+                                             allowed: "hours an approval may wait for a decision, 1-8760")
         bootProfile = reader.choice("GRACE_BOOT_PROFILE", default: .production)
         requiredSecrets = reader.list("GRACE_REQUIRED_SECRETS")
         monitorIntervalSeconds = reader.integer("GRACE_MONITOR_INTERVAL", default: 60, range: 1...86_400, allowed: "seconds between monitor passes, 1-86400")

@@ -125,6 +125,20 @@ struct PostgresApprovalRepository: ApprovalRepository {
         try await database.transaction { session in try await session.execute(StoreStatements.finishApproval(request)) }
     }
 
+    func expire(createdBefore cutoff: String, hours: Int) async throws -> [ApprovalRequest] {
+        try await database.transaction { session in
+            let now = Timestamp.now()
+            let due = try await session.fetchAll(StoreStatements.expirableApprovals(createdBefore: cutoff, .postgres), ApprovalRequest.init(row:))
+            var expired: [ApprovalRequest] = []
+            for request in due {
+                let ended = StoreRules.expiring(request, hours: hours, at: now)
+                try await session.execute(StoreStatements.decideApproval(ended))
+                expired.append(ended)
+            }
+            return expired
+        }
+    }
+
     func claimApproved(node: String) async throws -> ApprovalRequest? {
         try await database.transaction { session in
             guard var request = try await session.fetchOne(StoreStatements.claimableApproval(node: node, .postgres),

@@ -188,10 +188,12 @@ enum PostgresSchema {
             "ALTER TABLE approval_requests DROP CONSTRAINT approval_requests_status_check",
             """
             ALTER TABLE approval_requests ADD CONSTRAINT approval_requests_status_check
-                CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed'))
+                CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed','expired'))
             """,
             "ALTER TABLE agent_steps ADD COLUMN ended_at TEXT",
         ]),
+        // Templates of failures no pattern matched, to suggest patterns (same table as SQLite's v7).
+        Migration(id: "pg_v5_mined_clusters", statements: [MinedClusterSchema.createTable]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

@@ -20,7 +20,8 @@ public final class PostgresStore: Sendable {
             audit: PostgresAuditLog(database: database, nodeID: nodeID),
             metrics: PostgresMetricsRepository(database: database, nodeID: nodeID),
             verifications: PostgresVerificationRepository(database: database),
-            playbooks: PostgresPlaybookRepository(database: database))
+            playbooks: PostgresPlaybookRepository(database: database),
+            minedClusters: PostgresMinedClusterRepository(database: database))
     }
 
     /// Connects and applies pending migrations (nodes starting together take turns).

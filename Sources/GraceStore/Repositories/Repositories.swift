@@ -84,6 +84,8 @@ public protocol ApprovalRepository: Sendable {
     /// Ends a claimed request as `succeeded` or `failed` (its `status`), with `details` linking the
     /// playbook run; a request that is not `executed` is left as it is.
     func finish(_ request: ApprovalRequest) async throws
+    /// Expires every pending request created before `cutoff` (nobody decided within `hours`); returns them.
+    func expire(createdBefore cutoff: String, hours: Int) async throws -> [ApprovalRequest]
 }
 
 extension ApprovalRepository {
@@ -140,9 +142,10 @@ public struct GraceRepositories: Sendable {
     public var playbooks: any PlaybookRepository
     /// Audit appends that failed since the store opened (every append through ``audit`` is counted).
     public let auditFailures: AuditFailures
+    public var minedClusters: any MinedClusterRepository
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
-                verifications: any VerificationRepository, playbooks: any PlaybookRepository) {
+                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository) {
         let failures = AuditFailures()
         self.auditFailures = failures
         self.runs = runs
@@ -151,5 +154,6 @@ public struct GraceRepositories: Sendable {
         self.metrics = metrics
         self.verifications = verifications
         self.playbooks = playbooks
+        self.minedClusters = minedClusters
     }
 }

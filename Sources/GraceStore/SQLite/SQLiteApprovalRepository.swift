@@ -49,6 +49,18 @@ struct SQLiteApprovalRepository: ApprovalRepository {
         try await database.write { db in try db.execute(StoreStatements.finishApproval(request)) }
     }
 
+    func expire(createdBefore cutoff: String, hours: Int) async throws -> [ApprovalRequest] {
+        try await database.write { db in
+            let now = Timestamp.now()
+            let due = try db.fetchAll(StoreStatements.expirableApprovals(createdBefore: cutoff, .sqlite)).map(ApprovalRequest.init(row:))
+            return try due.map { request in
+                let expired = StoreRules.expiring(request, hours: hours, at: now)
+                try db.execute(StoreStatements.decideApproval(expired))
+                return expired
+            }
+        }
+    }
+
     func claimApproved(node: String) async throws -> ApprovalRequest? {
         // The write transaction holds SQLite's one write lock, so no other claimer sees the row as approved.
         try await database.write { db in

@@ -35,7 +35,8 @@ public final class SQLiteStore: Sendable {
             audit: SQLiteAuditLog(database: grace, nodeID: nodeID),
             metrics: SQLiteMetricsRepository(database: metrics, nodeID: nodeID),
             verifications: SQLiteVerificationRepository(database: grace),
-            playbooks: SQLitePlaybookRepository(database: grace))
+            playbooks: SQLitePlaybookRepository(database: grace),
+            minedClusters: SQLiteMinedClusterRepository(database: grace))
     }
 
     /// Checkpoints the write-ahead logs into the database files and closes both databases;

@@ -184,7 +184,7 @@ enum Schema {
                 CREATE TABLE approval_requests_v6 (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     event_id TEXT NOT NULL UNIQUE,
-                    status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed')),
+                    status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','executed','succeeded','failed','expired')),
                     requested_by TEXT NOT NULL,
                     reason TEXT NOT NULL DEFAULT '',
                     playbook_id TEXT,
@@ -208,6 +208,10 @@ enum Schema {
 
                 ALTER TABLE agent_steps ADD COLUMN ended_at TEXT;
                 """)
+        }
+        migrator.registerMigration("v7_mined_clusters") { db in
+            // Templates of failures no pattern matched (GraceCore.TemplateMiner), to suggest patterns.
+            try db.execute(sql: MinedClusterSchema.createTable)
         }
         return migrator
     }

@@ -58,6 +58,16 @@ enum StoreRules {
         return request
     }
 
+    /// A pending request nobody decided within `hours`: expired, by Grace.
+    static func expiring(_ request: ApprovalRequest, hours: Int, at timestamp: String) -> ApprovalRequest {
+        var request = request
+        request.status = .expired
+        request.decisionBy = "grace"
+        request.decisionReason = "no decision within \(hours) h (GRACE_APPROVAL_EXPIRY_HOURS); the next occurrence asks again"
+        request.decidedAt = timestamp
+        return request
+    }
+
     /// The entry to append after `head` (the newest entry's sequence and hash, nil for an empty log).
     static func sealing(_ event: AuditEvent, after head: (sequence: Int64, hash: String)?, nodeID: String?) -> AuditEntry {
         AuditChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? AuditEntry.genesisHash,

@@ -135,6 +135,12 @@ enum StoreStatements {
         SQLStatement("UPDATE approval_requests SET status = 'executed' WHERE event_id = ? AND status = 'approved'", [.text(id)])
     }
 
+    /// Pending requests created before `cutoff`: the ones to expire.
+    static func expirableApprovals(createdBefore cutoff: String, _ dialect: SQLDialect) -> SQLStatement {
+        SQLStatement("SELECT * FROM approval_requests WHERE status = 'pending' AND created_at < ? ORDER BY created_at, id" + dialect.lockRow,
+                     [.text(cutoff)])
+    }
+
     /// Ends a claimed (`executed`) request with its playbook's outcome and the details that link it.
     static func finishApproval(_ request: ApprovalRequest) -> SQLStatement {
         SQLStatement("UPDATE approval_requests SET status = ?, details = ? WHERE event_id = ? AND status = 'executed'",

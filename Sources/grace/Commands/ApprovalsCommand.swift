@@ -13,7 +13,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List approval requests (pending by default).")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "pending, approved, rejected, executed (running), succeeded, failed or all.") var status = "pending"
+        @Option(help: "pending, approved, rejected, executed (running), succeeded, failed, expired or all.") var status = "pending"
         @Flag(help: "One JSON object per line.") var json = false
 
         func validate() throws {

@@ -4,11 +4,21 @@ import GraceBoot
 import GraceCore
 import GraceStore
 
+/// `grace patterns`: the listing by default (`grace patterns [--json]`), and the subcommands.
+/// A group, so a subcommand's `--json` is its own (a parent's flag would take it first).
 struct PatternsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
-        abstract: "List known failure patterns with counts, success rates, best fix and predictions.",
-        subcommands: [PatternsEvalCommand.self])
+        abstract: "Known failure patterns, and mining the failures no pattern names.",
+        subcommands: [PatternsListCommand.self, PatternsMineCommand.self, PatternsSuggestCommand.self, PatternsPromoteCommand.self,
+                      PatternsTestCommand.self, PatternsEvalCommand.self],
+        defaultSubcommand: PatternsListCommand.self)
+}
+
+struct PatternsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List known failure patterns with counts, success rates, best fix and predictions.")
 
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Print as JSON.") var json = false

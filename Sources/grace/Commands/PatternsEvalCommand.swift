@@ -21,9 +21,7 @@ struct PatternsEvalCommand: AsyncParsableCommand {
     @Option(help: "Which rows to score: train, heldout, fresh, fresh2 or all.") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
-    /// `--json` belongs to `grace patterns`, which parses it wherever it stands on the command line.
-    @ParentCommand var patterns: PatternsCommand
-    var json: Bool { patterns.json }
+    @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         guard ["train", "heldout", "fresh", "fresh2", "all"].contains(split) else {

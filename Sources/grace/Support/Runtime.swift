@@ -81,7 +81,7 @@ struct Runtime {
     /// (executed, observed, or waiting for approval `apr_…`), an approval decided or executed, a fix's
     /// verification, the service exiting, restarting, healthy again, or given up as a crash loop.
     static let operatorEvents: Set<String> = [
-        "pattern_detected", "playbook_decision", "approval_decided", "approval_executed", "verification",
+        "pattern_detected", "playbook_decision", "approval_decided", "approval_executed", "approval_expired", "verification",
         "target_exit", "target_restart", "target_healthy", "target_crash_loop",
     ]
 

@@ -70,7 +70,8 @@ final class ServerLauncher: ServiceLauncher {
                 }
             }
             services.append(.init(service: ApprovalExecutorService(executor: ApprovalExecutor(
-                nodeID: settings.nodeID, repositories: repositories, healer: healer, logger: approvalLogger, targetFixes: targetFixes))))
+                nodeID: settings.nodeID, repositories: repositories, healer: healer, logger: approvalLogger,
+                expiryHours: settings.approvalExpiryHours, targetFixes: targetFixes))))
         } else {
             approvalLogger.error("the knowledge base cannot be loaded: approved playbooks will not run on this node",
                                  metadata: ["subsystem": "governance"])

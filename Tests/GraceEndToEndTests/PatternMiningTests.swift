@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// `grace patterns mine / suggest / promote / test` driven through the built binary.
+    @Suite(.serialized) struct PatternMiningTests {
+        static let failures = """
+            ERROR shard 17 of /var/lib/app/shard-17.db failed checksum 0x3fa9c2 after 412 ms
+            worker started
+            ERROR shard 4 of /var/lib/app/shard-4.db failed checksum 0x0001ff after 7 ms
+            ERROR shard 220 of /var/lib/app/shard-220.db failed checksum 0xbeef01 after 1200 ms
+
+            """
+
+        @Test func mineJSONIsOneObjectPerLineInOrder() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let input = grace.home.appendingPathComponent("in.txt")
+            try Self.failures.write(to: input, atomically: true, encoding: .utf8)
+            let result = try grace.run(["patterns", "mine", "--json", input.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let objects = try result.stdout.split(separator: "\n").map { line in
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            }
+            #expect(objects.map { $0["line"] as? Int } == [1, 2, 3, 4])
+            #expect(objects.map { $0["cluster"] as? Int } == [1, 2, 1, 1])
+            #expect(objects[0]["template"] as? String == "ERROR shard <*> of <*> failed checksum <*> after <*>")
+            let missing = try grace.run(["patterns", "mine", grace.home.appendingPathComponent("none.txt").path])
+            #expect(missing.status == 2 && missing.stderr.contains("none.txt") && missing.stderr.contains("no such file"))
+        }
+
+        @Test func aLearnedClusterIsSuggestedPromotedAndThenKnown() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let input = grace.home.appendingPathComponent("in.txt")
+            try Self.failures.write(to: input, atomically: true, encoding: .utf8)
+            // --learn stores into an existing home only (a mistyped one would be created otherwise).
+            #expect(try grace.run(["patterns", "mine", "--learn", input.path]).status == 2)
+            try Data().write(to: grace.home.appendingPathComponent(".env"))
+            #expect(try grace.run(["patterns", "mine", "--learn", input.path]).status == 0)
+
+            let suggest = try grace.run(["patterns", "suggest", "--json"])
+            #expect(suggest.status == 0, "\(suggest.stderr)")
+            let suggestions = try #require(try JSONSerialization.jsonObject(with: Data(suggest.stdout.utf8)) as? [[String: Any]])
+            let top = try #require(suggestions.first)
+            #expect(top["count"] as? Int == 3)
+            #expect((top["examples"] as? [[String: Any]])?.count == 3)
+            let cluster = try #require(top["cluster_id"] as? String)
+
+            let promote = try grace.run(["patterns", "promote", cluster, "--id", "shard_checksum", "--playbook", "unlock_database",
+                                         "--risk", "low", "--tier", "tier_1"])
+            #expect(promote.status == 0, "\(promote.stderr)")
+            let again = try grace.run(["patterns", "promote", cluster, "--id", "shard_checksum", "--playbook", "unlock_database"])
+            #expect(again.status == 2 && again.stderr.contains("already in use"))
+
+            let next = grace.home.appendingPathComponent("next.txt")
+            try "ERROR shard 9 of /var/lib/app/shard-9.db failed checksum 0x77 after 3 ms\nsomething else entirely\n"
+                .write(to: next, atomically: true, encoding: .utf8)
+            let test = try grace.run(["patterns", "test", next.path])
+            #expect(test.status == 0, "\(test.stderr)")
+            #expect(test.stdout.contains("1: pattern shard_checksum"))
+            #expect(test.stdout.contains("2: unknown"))
+
+            let listing = try grace.run(["patterns", "--json"])
+            #expect(listing.status == 0 && listing.stdout.contains("\"shard_checksum\""))
+            let after = try grace.run(["patterns", "suggest", "--json"])
+            #expect(!after.stdout.contains(cluster), "a promoted cluster is no longer suggested")
+        }
+    }
+}
