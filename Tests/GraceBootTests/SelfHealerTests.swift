@@ -307,3 +307,34 @@ final class HealingFixture {
         #expect(try await executor.expireStale().isEmpty, "expiring twice expires nothing more")
     }
 }
+
+@Suite struct HumanConfirmationTests {
+    @Test func anApprovedFixOnlyAPersonCanCompleteRunsThenWaitsForTheirConfirmation() async throws {
+        let fixture = try HealingFixture()
+        let approvals = fixture.store.repositories.approvals
+        let healer = try fixture.healer(maxTier: .tier3)
+        let match = try fixture.match("ImportError: cannot import name 'AgentModel' from partially initialized module 'agent_models' (most likely due to a circular import)")
+        #expect(match.patternID == "circular_import_avn_models")
+        // High risk: it waits for approval first.
+        let asked = await healer.handle(match, runID: nil)
+        let approvalID = try #require(asked.approvalID)
+        #expect(asked.decision == .awaitApproval)
+        _ = try await approvals.decide(id: approvalID, approve: true, by: "cli", claimedBy: nil, reason: nil)
+        #expect(try await approvals.markExecuted(id: approvalID))
+        let ran = await healer.handle(match, runID: nil, approvedID: approvalID)
+        // It ran (the developer is asked, with the evidence); a separate request decides the fix.
+        let confirmationID = try #require(ran.confirmationID)
+        #expect(confirmationID != approvalID && !ran.attempt.succeeded && ran.attempt.detail.contains("awaiting confirmation"))
+        let confirmation = try #require(try await approvals.approval(id: confirmationID))
+        #expect(confirmation.status == .pending && SelfHealer.awaitsConfirmation(confirmation.details))
+        #expect(try await fixture.store.repositories.playbooks.stats().isEmpty, "nothing is counted before the person says")
+        // Confirmed: the fix counts as succeeded, with a human_confirmation verification.
+        _ = try await approvals.decide(id: confirmationID, approve: true, by: "dev", claimedBy: nil, reason: "moved the import")
+        #expect(try await approvals.markExecuted(id: confirmationID))
+        await healer.settleConfirmation(try #require(try await approvals.approval(id: confirmationID)), confirmed: true)
+        #expect(try await approvals.approval(id: confirmationID)?.status == .succeeded)
+        #expect(try await fixture.store.repositories.playbooks.stats().map { [$0.attempts, $0.successes] } == [[1, 1]])
+        let verification = try #require(try await fixture.store.repositories.verifications.recent(limit: 1).first)
+        #expect(verification.verificationType == "human_confirmation" && verification.passed)
+    }
+}

@@ -84,6 +84,11 @@ public struct ApprovalExecutor: Sendable {
             if let outcome, outcome.applied != nil {
                 // Applied; the approval ends when the recovery is verified (``SelfHealer/settle``).
                 result = "applied"
+            } else if let outcome, let confirmation = outcome.confirmationID {
+                // What was approved ran; the fix's outcome is the person's to confirm in `confirmation`.
+                result = "awaiting_confirmation"
+                await healer.finishApproval(id, succeeded: true, playbookRunID: outcome.playbookRunID,
+                                            detail: "ran; a person confirms the fix in \(confirmation)")
             } else {
                 let succeeded = outcome?.attempt.succeeded ?? false
                 result = succeeded ? "succeeded" : "failed"

@@ -20,7 +20,8 @@ extension SelfHealer {
         var detail: String
         if let repositories {
             do {
-                if let existing = try await openApproval(for: failureKey(request.match), in: repositories) {
+                // The approval that ran this fix (if one did) is not the confirmation it waits for.
+                if let existing = try await openApproval(for: failureKey(request.match), in: repositories), existing.eventID != fix.approvalID {
                     approvalID = existing.eventID
                     detail = "already waiting on \(existing.eventID)"
                 } else {
@@ -44,7 +45,7 @@ extension SelfHealer {
                                      succeeded: false, detail: "awaiting confirmation: \(what) \(detail)")
         await record(attempt, pattern: pattern, runID: request.runID, playbookRun: playbookRun(fix, status: .running, endedAt: nil),
                      audit: ["approval_id": approvalID.map(JSONValue.string) ?? .null], result: "awaiting_confirmation")
-        return Outcome(attempt: attempt, decision: .execute, approvalID: approvalID, playbookRunID: fix.playbookRunID)
+        return Outcome(attempt: attempt, decision: .execute, approvalID: approvalID, playbookRunID: fix.playbookRunID, confirmationID: approvalID)
     }
 
     /// Settles the fix a confirmation request waits on, once a person confirmed it (`confirmed`)

@@ -74,6 +74,8 @@ public struct SelfHealer: Sendable {
         public var breakerOpen = false
         /// The `playbook_runs` row of an executed fix.
         public var playbookRunID: String?
+        /// The request in which a person confirms a fix only they can complete (``awaitConfirmation``).
+        public var confirmationID: String?
     }
 
     /// What a caller knows about one match that the playbook does not say: a risk it must be

@@ -107,6 +107,16 @@ struct ApprovalsCommand: AsyncParsableCommand {
                 return
             }
             let outcome = await healer.handle(match, runID: approval.runID, approvedID: id)
+            if let confirmation = outcome.confirmationID {
+                // What was approved ran; whether it fixed anything is for a person to confirm.
+                await healer.finishApproval(id, succeeded: true, playbookRunID: outcome.playbookRunID,
+                                            detail: "ran; a person confirms the fix in \(confirmation)")
+                runtime.sink.flush()
+                print("approved \(id); ran \(outcome.attempt.playbookID), which a person must complete: confirm it with "
+                      + "`grace approvals confirm \(confirmation)` (or reject it)")
+                print("    \(outcome.attempt.detail)")
+                return
+            }
             await healer.finishApproval(id, succeeded: outcome.attempt.succeeded, playbookRunID: outcome.playbookRunID, detail: outcome.attempt.detail)
             runtime.sink.flush()
             print("approved \(id); ran \(outcome.attempt.playbookID): \(outcome.attempt.succeeded ? "fixed, verified (succeeded)" : "not fixed (failed)")")
