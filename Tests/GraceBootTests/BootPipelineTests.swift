@@ -96,6 +96,19 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home.layout.lastBootReportText))
     }
 
+    @Test func anObserveOnlyBootWithFailuresLeavesTheProcessEnvironmentAsItWas() async throws {
+        let home = try BootFixture()
+        // A failure to heal (observed, never fixed) and an unclean shutdown; the locale check runs too.
+        home.overrides["GRACE_REQUIRED_SECRETS"] = "GRACE_TEST_OBSERVED_SECRET"
+        try Data("GRACE_TEST_OBSERVED_SECRET=would-be-written\n".utf8).write(to: URL(fileURLWithPath: home.layout.path("env.defaults")))
+        let before = ProcessInfo.processInfo.environment
+        let (report, _) = try await home.boot(uncleanShutdown: true)
+        #expect(report.status == .failed, "\(report.text)")
+        #expect(ProcessInfo.processInfo.environment == before, "a check or a fix changed Grace's own environment")
+        let envFile = (try? String(contentsOfFile: home.layout.envFile, encoding: .utf8)) ?? ""  // no file: nothing written
+        #expect(!envFile.contains("GRACE_TEST_OBSERVED_SECRET"), "observe-only wrote the env file")
+    }
+
     @Test func aMissingSecretWithAConfiguredDefaultIsHealedDuringBoot() async throws {
         let home = try BootFixture()
         home.overrides["GRACE_REQUIRED_SECRETS"] = "SERVICE_TOKEN"

@@ -341,8 +341,12 @@ extension EndToEnd {
             let approvals = try service.grace.run(["approvals", "list"])
             #expect(approvals.stdout.contains("fix_circular_imports"), "\(approvals.stdout)")
             #expect(try service.stage("target_bring_up")["status"] as? String == "skipped")
-            // A partial boot is `partial` in the store, not `success`.
+            // A partial boot is `partial` in the store, not `success`, and so in `grace dashboard --json`.
             #expect(try service.query("SELECT status FROM agent_runs WHERE kind = 'boot'").map { $0["status"] as? String } == ["partial"])
+            let dashboard = try service.grace.run(["dashboard", "--json"])
+            let summary = try JSONSerialization.jsonObject(with: Data(dashboard.stdout.utf8)) as? [String: Any]
+            #expect(summary?["boot_status"] as? String == "partial" && (summary?["last_boot"] as? [String: Any])?["status"] as? String == "partial",
+                    "\(dashboard.stdout)")
             // Each stage step starts when the stage starts, ends after it, and lies inside its run.
             let stages = try service.query("""
                 SELECT s.description, s.timestamp AS started, s.ended_at AS ended, r.started_at AS run_start, r.ended_at AS run_end

@@ -311,6 +311,8 @@ enum OpenAPIDocument {
         ]),
         "TimelineStep": Schema.object([
             "step_id": Schema.string(), "run_id": Schema.string(), "timestamp": timestamp,
+            "started_at": Schema.string("When the step started: the same as timestamp"),
+            "ended_at": Schema.string("When the step reached success or failed; null while pending or running", nullable: true),
             "step_type": Schema.string("kernel_selection, plan_creation, playbook_execution, verification, boot_stage, or a custom type"),
             "subsystem": Schema.string(), "description": Schema.string(),
             "status": Schema.enumeration(TimelineStep.Status.allCases.map(\.rawValue)),

@@ -47,7 +47,8 @@ struct StepPayload: Encodable {
     var logsURL: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case stepID = "step_id", runID = "run_id", timestamp, stepType = "step_type", subsystem, description, status
+        case stepID = "step_id", runID = "run_id", timestamp, startedAt = "started_at", endedAt = "ended_at", stepType = "step_type"
+        case subsystem, description, status
         case durationMS = "duration_ms", details, playbookID = "playbook_id", verificationID = "verification_id"
         case logEntries = "log_entries", logsURL = "logs_url"
     }
@@ -57,6 +58,8 @@ struct StepPayload: Encodable {
         try container.encode(step.stepID, forKey: .stepID)
         try container.encode(step.runID, forKey: .runID)
         try container.encode(step.timestamp, forKey: .timestamp)
+        try container.encode(step.startedAt, forKey: .startedAt)
+        try container.encode(step.endedAt, forKey: .endedAt)
         try container.encode(step.stepType, forKey: .stepType)
         try container.encode(step.subsystem, forKey: .subsystem)
         try container.encode(step.description, forKey: .description)

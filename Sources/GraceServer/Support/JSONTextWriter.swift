@@ -91,10 +91,12 @@ extension StepPayload {
         writer.key("description"); writer.string(step.description)
         writer.raw(","); writer.key("details"); writer.value(step.details)
         writer.raw(","); writer.key("duration_ms"); writer.number(step.durationMS)
+        writer.raw(","); writer.key("ended_at"); writer.string(step.endedAt)
         if let logEntries { writer.raw(","); writer.key("log_entries"); writer.int(logEntries) }
         if let logsURL { writer.raw(","); writer.key("logs_url"); writer.string(logsURL) }
         writer.raw(","); writer.key("playbook_id"); writer.string(step.playbookID)
         writer.raw(","); writer.key("run_id"); writer.string(step.runID)
+        writer.raw(","); writer.key("started_at"); writer.string(step.startedAt)
         writer.raw(","); writer.key("status"); writer.string(step.status.rawValue)
         writer.raw(","); writer.key("step_id"); writer.string(step.stepID)
         writer.raw(","); writer.key("step_type"); writer.string(step.stepType)
