@@ -66,5 +66,49 @@ extension EndToEnd {
             let after = try grace.run(["patterns", "suggest", "--json"])
             #expect(!after.stdout.contains(cluster), "a promoted cluster is no longer suggested")
         }
+
+        @Test("a supervised service printing an unknown failure three times yields one suggestion; promoted, its next occurrence is known and governed")
+        func aServiceFailureNobodyNamedBecomesASuggestion() async throws {
+            var grace = try GraceBinary()
+            defer { grace.remove() }
+            let script = grace.home.appendingPathComponent("service.sh")
+            // It starts in safe mode (the boot's trial run) and fails once supervised, each time the
+            // same unknown way with other numbers: no pattern names it.
+            try """
+                #!/bin/sh
+                if [ "$GRACE_SAFE_MODE" = "1" ]; then exec sleep 30; fi
+                echo "ERROR payment gateway refused order $$ after $(date +%N | cut -c1-4) ms" >&2
+                exit 3
+
+                """.write(to: script, atomically: true, encoding: .utf8)
+            grace.environment.merge(["GRACE_TARGET_COMMAND": "sh \(script.path)", "GRACE_TARGET_DIR": grace.home.path,
+                                     "GRACE_TARGET_MAX_RESTARTS": "20", "GRACE_TARGET_START_TIMEOUT": "5", "GRACE_TARGET_SETTLE_SECONDS": "1",
+                                     "GRACE_TARGET_BACKOFF_MS": "100"]) { $1 }
+            let server = try RunningGrace(grace)
+            defer { _ = server.stop() }
+            var runs = 0
+            for _ in 0..<300 where runs < 4 {
+                runs = Int(try grace.sqlite("SELECT count(*) FROM agent_runs WHERE kind = 'target' AND ended_at IS NOT NULL;")) ?? 0
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(runs >= 3)
+            let suggest = try grace.run(["patterns", "suggest", "--json"])
+            let suggestions = try #require(try JSONSerialization.jsonObject(with: Data(suggest.stdout.utf8)) as? [[String: Any]], "\(suggest.stderr)")
+            let payment = suggestions.filter { ($0["template"] as? String)?.contains("payment gateway refused order") == true }
+            #expect(payment.count == 1, "one suggestion for one failure: \(suggestions)")
+            let top = try #require(payment.first)
+            #expect((top["count"] as? Int ?? 0) >= 3, "\(top)")
+            let cluster = try #require(top["cluster_id"] as? String)
+            let promote = try grace.run(["patterns", "promote", cluster, "--id", "payment_gateway_refused", "--playbook", "restart_lock_holder",
+                                         "--risk", "medium", "--tier", "tier_2"])
+            #expect(promote.status == 0, "\(promote.stdout)\(promote.stderr)")
+            // The next occurrence, with other numbers, is a known pattern with a governed playbook.
+            let next = grace.home.appendingPathComponent("next.log")
+            try "ERROR payment gateway refused order 41 after 9 ms\n".write(to: next, atomically: true, encoding: .utf8)
+            let diagnosed = try grace.run(["diagnose", next.path, "--json"])
+            #expect(diagnosed.status == 1, "\(diagnosed.stdout)\(diagnosed.stderr)")
+            #expect(diagnosed.stdout.contains("\"pattern_id\":\"payment_gateway_refused\"") && diagnosed.stdout.contains("restart_lock_holder"),
+                    "\(diagnosed.stdout)")
+        }
     }
 }

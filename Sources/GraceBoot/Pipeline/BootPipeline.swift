@@ -117,10 +117,7 @@ public struct BootPipeline: Sendable {
             let matcher = try SignatureMatcher(patterns: try KnowledgeBaseStore(layout: context.layout).load().patterns)
             let unmatched = messages.filter { matcher.matches(in: $0).isEmpty }
             guard !unmatched.isEmpty else { return }
-            var miner = TemplateMiner()
-            let provisional = unmatched.map { miner.add($0) }
-            try await store.repositories.minedClusters.record(MinedClusterRecord.records(
-                from: miner.result(), provisional: provisional, lines: unmatched, source: "boot", runID: context.runID, at: Timestamp.now()))
+            try await UnmatchedFailures.record(unmatched, source: "boot", runID: context.runID, into: store.repositories)
             context.logger.info("unmatched boot findings mined", metadata: [
                 "subsystem": "boot_pipeline", "event_type": "findings_mined", "lines": "\(unmatched.count)"])
         } catch {

@@ -56,6 +56,7 @@ final class TargetOutput: Sendable {
     private struct State {
         var recent: [String] = []
         var matches: [SignatureMatch] = []
+        var unmatched: [String] = []
     }
 
     let logger: Logger
@@ -83,9 +84,15 @@ final class TargetOutput: Sendable {
             state.recent.append(line.text)
             if state.recent.count > Self.recentLimit { state.recent.removeFirst(state.recent.count - Self.recentLimit) }
             state.matches += found
+            if found.isEmpty && line.stream == .stderr && state.unmatched.count < Self.recentLimit && UnmatchedFailures.looksLikeFailure(line.text) {
+                state.unmatched.append(line.text)
+            }
         }
         return found
     }
+
+    /// Failure lines of its error output that no pattern matched (at most ``recentLimit`` a run).
+    var unmatchedFailures: [String] { state.withLock { $0.unmatched } }
 
     /// The last lines, for a finding's evidence.
     var recentLines: [String] { state.withLock { $0.recent } }

@@ -166,6 +166,12 @@ public final class TargetSupervisor: Service, Sendable {
                 logger.error("could not complete the service's run", metadata: ["subsystem": "target", "event_type": "store_error", "error": "\(error)"])
             }
             await fixes.failUnverified(endedRun: run.runID, healthy: ending.becameHealthy)
+            do {
+                try await UnmatchedFailures.record(ending.unmatchedFailures, source: "target", runID: run.runID, into: repositories)
+            } catch {
+                logger.warning("mining the service's unknown failures failed: \(error)", metadata: [
+                    "subsystem": "target", "event_type": "findings_mining_failed"])
+            }
             await repositories.audit(AuditEvent(
                 actor: "grace", action: "target.exit", resource: "target", subsystem: "target",
                 payload: ["run_id": .string(run.runID), "exit": .string(ending.exit.map(\.description) ?? "unknown"),
@@ -215,6 +221,8 @@ public final class TargetSupervisor: Service, Sendable {
         var exit: TargetExit?
         var becameHealthy: Bool
         var recentOutput: [String]
+        /// Failure lines no pattern matched, to mine (``UnmatchedFailures``).
+        var unmatchedFailures: [String]
     }
 
     private enum Event: Sendable {
@@ -273,7 +281,8 @@ public final class TargetSupervisor: Service, Sendable {
             }
             return exit
         }
-        return Ending(exit: exit, becameHealthy: state.withLock { $0.runHealthy }, recentOutput: output.recentLines.suffix(20))
+        return Ending(exit: exit, becameHealthy: state.withLock { $0.runHealthy }, recentOutput: output.recentLines.suffix(20),
+                      unmatchedFailures: output.unmatchedFailures)
     }
 
     /// The `restart_target` action and every applied fix: stop the running process; the loop
