@@ -110,5 +110,26 @@ extension EndToEnd {
             #expect(diagnosed.stdout.contains("\"pattern_id\":\"payment_gateway_refused\"") && diagnosed.stdout.contains("restart_lock_holder"),
                     "\(diagnosed.stdout)")
         }
+
+        @Test func diagnoseLearnMinesOnlyTheFailuresNoPatternNames() throws {
+            let grace = try GraceBinary()
+            defer { grace.remove() }
+            let log = grace.home.appendingPathComponent("incident.log")
+            try """
+                2026-01-01 10:00:01 INFO started
+                sqlite3.OperationalError: database is locked
+                2026-01-01 10:00:02 ERROR ledger sync failed for account 1182 after 3 retries
+                2026-01-01 10:00:03 ERROR ledger sync failed for account 907 after 5 retries
+                """.write(to: log, atomically: true, encoding: .utf8)
+            #expect(try grace.run(["diagnose", "-", "--learn"]).status == 2, "--learn needs a file")
+            let diagnosed = try grace.run(["diagnose", log.path, "--learn"])
+            #expect(diagnosed.status == 1, "database_locked matched: \(diagnosed.stdout)\(diagnosed.stderr)")
+            #expect(diagnosed.stderr.contains("mined 2 unmatched failure lines"), "\(diagnosed.stderr)")
+            let suggest = try grace.run(["patterns", "suggest", "--json"])
+            let suggestions = try #require(try JSONSerialization.jsonObject(with: Data(suggest.stdout.utf8)) as? [[String: Any]], "\(suggest.stderr)")
+            #expect(suggestions.count == 1 && suggestions.first?["count"] as? Int == 2, "\(suggestions)")
+            #expect((suggestions.first?["template"] as? String)?.contains("ledger sync failed for account") == true)
+            #expect(!suggest.stdout.contains("database is locked"), "a known failure is not suggested again")
+        }
     }
 }

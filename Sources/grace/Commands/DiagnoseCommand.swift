@@ -9,13 +9,23 @@ struct DiagnoseCommand: AsyncParsableCommand {
         abstract: "Find known failure patterns in a log file (or - for standard input); changes nothing.",
         discussion: """
             Prints each matched pattern with its evidence lines, root cause, the playbook Grace would run
-            and the governance decision under the current settings. Exit 0 when nothing matched, 1 when
-            a pattern matched, 2 on bad input.
+            and the governance decision under the current settings. With --learn, the failure lines no
+            pattern matched (at most 10,000) are also mined into the home's clusters, where
+            `grace patterns suggest` finds them. Exit 0 when nothing matched, 1 when a pattern matched,
+            2 on bad input.
             """)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Log file to read, or - for standard input.") var file: String
     @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(help: "Mine the failure lines no pattern matched into the home's clusters (a file, not -).") var learn = false
+
+    /// The most unmatched lines one `--learn` mines.
+    static let learnLimit = 10_000
+
+    func validate() throws {
+        if learn && file == "-" { throw ValidationError("--learn reads the file again after diagnosing it: give a file, not -") }
+    }
 
     func run() async throws {
         let runtime = try Runtime.start(options, label: "grace.diagnose", console: false, home: .create)
@@ -46,6 +56,19 @@ struct DiagnoseCommand: AsyncParsableCommand {
                                       playbookID: playbook?.id ?? pattern.playbookID, riskLevel: playbook?.riskLevel ?? pattern.riskLevel,
                                       autonomyTier: playbook?.autonomyTier ?? pattern.autonomyTier, decision: decision, evidence: hits.evidence))
         }
+        if learn {
+            let lines = try Self.unmatchedFailures(in: file, matcher: matcher)
+            do {
+                let store = try await runtime.openStore()
+                try await UnmatchedFailures.record(lines, source: "diagnose:" + URL(fileURLWithPath: file).lastPathComponent, runID: nil,
+                                                   into: store.repositories)
+                try await store.shutdown()
+            } catch {
+                printError("could not store the mined lines: \(error)")
+                throw GraceExit.store
+            }
+            printError("mined \(lines.count) unmatched failure line\(lines.count == 1 ? "" : "s") into the home (grace patterns suggest)")
+        }
         if json {
             let report = DiagnosisReport(file: file, lines: result.lines, bytes: result.bytes, seconds: seconds, patterns: findings)
             print(String(decoding: try JSONEncoder.graceCompact.encode(report), as: UTF8.self))
@@ -53,6 +76,26 @@ struct DiagnoseCommand: AsyncParsableCommand {
             print(Self.render(findings, lines: result.lines, bytes: result.bytes, seconds: seconds))
         }
         if !findings.isEmpty { throw GraceExit.failure }
+    }
+
+    /// Lines of `path` that read as failures and that no pattern matched, up to ``learnLimit``.
+    static func unmatchedFailures(in path: String, matcher: SignatureMatcher) throws -> [String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            printError("cannot read \(path): \(error.localizedDescription)")
+            throw GraceExit.configuration
+        }
+        var lines: [String] = []
+        data.withUnsafeBytes { raw in
+            MessageInput.forEachLine(raw.bindMemory(to: UInt8.self)) { bytes in
+                guard lines.count < learnLimit else { return }
+                let line = String(decoding: bytes, as: UTF8.self)
+                if UnmatchedFailures.looksLikeFailure(line) && matcher.matches(in: line).isEmpty { lines.append(line) }
+            }
+        }
+        return lines
     }
 
     static func render(_ findings: [Diagnosis], lines: Int, bytes: Int, seconds: Double) -> String {
