@@ -27,6 +27,7 @@ struct BrowserTests {
             #expect(dom.contains("draft the browser plan"), "the selected run's timeline shows its step")
             #expect(dom.contains("fix_circular_imports"), "the pending approval is listed")
             #expect(dom.contains("boot unknown"), "the boot pill shows the dashboard's boot status")
+            #expect(dom.contains("Nothing unknown has been seen."), "the suggestions panel rendered from /api/patterns/suggestions")
         }
     }
 

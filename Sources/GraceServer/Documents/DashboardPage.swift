@@ -79,6 +79,7 @@ enum DashboardPage {
         <div id="approvals"></div></section>
         <section><h2>Metrics</h2><div id="metrics"></div><h2 style="margin-top:14px">Quick links</h2><div class="links" id="links"></div></section>
         </div>
+        <section><h2>Failures no pattern names yet</h2><div id="suggestions"></div></section>
         </main>
         <script>
         "use strict";
@@ -228,6 +229,26 @@ enum DashboardPage {
             : h("p", {class: "empty"}, "No approvals waiting."));
         }
 
+        // Mined clusters worth a pattern: promoting one asks for its id and an existing playbook.
+        function renderSuggestions(list) {
+          const items = (list && list.suggestions) || [];
+          fill("suggestions", items.length ? items.map(c => h("div", {class: "approval"},
+            h("div", {class: "grow"}, h("div", {}, h("code", {}, c.template)),
+              h("div", {class: "muted"}, c.count + " seen · last " + time(c.last_seen) + " · " + (c.sources || []).join(", ") + " · " + c.cluster_id)),
+            h("button", {class: "ok", onclick: () => promote(c.cluster_id)}, "Promote…")))
+            : h("p", {class: "empty"}, "Nothing unknown has been seen."));
+        }
+
+        async function promote(id) {
+          const pattern = prompt("Pattern id for cluster " + id + " (letters, digits, _):"); if (!pattern) return;
+          const playbook = prompt("Playbook that fixes it (an existing playbook id):"); if (!playbook) return;
+          const r = await fetch("/api/patterns/suggestions/" + encodeURIComponent(id) + "/promote",
+                                {method: "POST", headers: authHeaders({"Content-Type": "application/json"}), body: JSON.stringify({id: pattern, playbook})});
+          if (r.status === 401) { askForToken(!!sessionStorage.getItem(TOKEN_KEY)); return; }
+          if (!r.ok) { const e = await r.json().catch(() => ({})); alert((e.error && e.error.message) || ("failed: " + r.status)); }
+          refresh();
+        }
+
         async function decide(id, verb) {
           const headers = authHeaders({"Content-Type": "application/json"});
           const r = await fetch("/api/approvals/" + encodeURIComponent(id) + "/" + verb, {method: "POST", headers, body: JSON.stringify({decided_by: "dashboard"})});
@@ -243,6 +264,7 @@ enum DashboardPage {
             const [d, runs, approvals, health] = await Promise.all([getJSON("/api/startup/dashboard"), getJSON("/api/agent/runs?limit=12" + only),
               getJSON("/api/approvals?status=pending&limit=20" + only), fetch("/health", {cache: "no-store"}).then(r => r.json()).catch(() => null)]);
             renderDashboard(d); renderRuns(runs); renderApprovals(approvals);
+            renderSuggestions(await getJSON("/api/patterns/suggestions?limit=10").catch(() => null));
             // The store's state: a PostgreSQL that went away shows here while Grace retries.
             const store = health ? "node " + health.node_id + " · " + health.store + " " + (health.database === "ok" ? "ok" : "unavailable: " + health.database) : "";
             renderTimeline(selectedRun ? await getJSON("/api/agent/runs/" + encodeURIComponent(selectedRun) + "/timeline").catch(() => null) : null);
