@@ -35,5 +35,22 @@ extension EndToEnd {
                 SELECT attempts, successes FROM playbook_stats WHERE playbook_id = 'recover_after_unclean_shutdown';
                 """) == "1|1")
         }
+
+        @Test("a damaged database with no healthy copy and an unclean shutdown: nothing touches the damaged file")
+        func anUncleanShutdownIsNotRecoveredOnADamagedStore() throws {
+            var grace = try GraceBinary()
+            defer { grace.remove() }
+            grace.environment.merge(["SELF_HEAL_EXECUTE": "true", "SELF_HEAL_OBSERVE_ONLY": "false", "AUTO_SNAPSHOT_BEFORE_BOOT": "false"]) { $1 }
+            #expect(try grace.run(["boot"]).status == 0)
+            let database = grace.home.appendingPathComponent("databases/grace.db")
+            let garbage = Data((0..<48 * 1024).map { UInt8(truncatingIfNeeded: ($0 &* 7919) ^ ($0 >> 3)) })
+            try garbage.write(to: database)
+            try "pid=999999\nport=1\n".write(to: grace.home.appendingPathComponent("grace.pid"), atomically: true, encoding: .utf8)
+            let walBefore = FileManager.default.contents(atPath: database.path + "-wal")
+            let boot = try grace.run(["boot"])
+            #expect(boot.status == 1, "\(boot.stdout)\(boot.stderr)")
+            #expect(try Data(contentsOf: database) == garbage, "the damaged file is evidence: left byte for byte")
+            #expect(FileManager.default.contents(atPath: database.path + "-wal") == walBefore, "nothing checkpointed into or out of it")
+        }
     }
 }

@@ -48,6 +48,13 @@ public struct BuiltInHealer: StageHealer {
                 // Found before the store opens: handled once it has, so its decision, approval
                 // and outcome are stored (its own check, not a stage re-run, verifies it).
                 context.deferSettling([{ repositories in
+                    // The store never opened (a database still damaged or unavailable): its files
+                    // are left exactly as they are, evidence included; nothing is checkpointed.
+                    guard let repositories else {
+                        context.logger.warning("the unclean shutdown is not recovered: the store did not open", metadata: [
+                            "subsystem": "self_heal", "event_type": "playbook_decision", "pattern_id": "unclean_shutdown"])
+                        return
+                    }
                     _ = await healer.recording(to: repositories).handle(match, runID: context.runID, conditions: conditions)
                 }])
             } else {
