@@ -26,15 +26,7 @@ struct PatternsListCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .existing)
         let store = try await runtime.openStore()
-        let knowledge: KnowledgeBase
-        do {
-            let file = KnowledgeBaseStore(layout: runtime.layout)
-            try file.prepare()
-            knowledge = try file.load()
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let knowledge = try runtime.knowledgeBase()
         let summary = try await LearningSummary.compute(knowledgeBase: knowledge, repositories: store.repositories, layout: runtime.layout,
                                                         settings: runtime.settings)
         if json {

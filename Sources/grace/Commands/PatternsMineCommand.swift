@@ -22,13 +22,7 @@ struct PatternsMineCommand: AsyncParsableCommand {
     @Flag(help: "Store the clusters in the home's mined clusters.") var learn = false
 
     func run() async throws {
-        let input: Data
-        do {
-            input = try MessageInput.read(file)
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let input = try MessageInput.readOrExit(file)
         var miner = TemplateMiner()
         var provisional: [Int] = []
         input.withUnsafeBytes { raw in
@@ -125,6 +119,16 @@ enum MessageInput {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ReadError(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// ``read(_:)``, or the reason on standard error and exit 2.
+    static func readOrExit(_ path: String) throws -> Data {
+        do {
+            return try read(path)
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
         }
     }
 

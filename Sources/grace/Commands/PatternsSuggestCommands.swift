@@ -97,23 +97,9 @@ struct PatternsTestCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Error output, one line per message (- for standard input).", valueName: "file")) var file: String = "-"
 
     func run() async throws {
-        let input: Data
-        do {
-            input = try MessageInput.read(file)
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let input = try MessageInput.readOrExit(file)
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .existing)
-        let knowledge: KnowledgeBase
-        do {
-            let knowledgeFile = KnowledgeBaseStore(layout: runtime.layout)
-            try knowledgeFile.prepare()
-            knowledge = try knowledgeFile.load()
-        } catch {
-            printError("\(error)")
-            throw GraceExit.configuration
-        }
+        let knowledge = try runtime.knowledgeBase()
         let matcher = try SignatureMatcher(patterns: knowledge.patterns)
         let store = try await runtime.openStore()
         let clusters = try await store.repositories.minedClusters.clusters(limit: 1_000).map { record in

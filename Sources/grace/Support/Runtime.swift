@@ -107,3 +107,18 @@ struct Runtime {
         }
     }
 }
+
+extension Runtime {
+    /// The home's knowledge base, written from the built-in patterns on first use; a file that
+    /// cannot be used is named on standard error and the command exits 2.
+    func knowledgeBase() throws -> KnowledgeBase {
+        do {
+            let file = KnowledgeBaseStore(layout: layout)
+            try file.prepare()
+            return try file.load()
+        } catch {
+            printError("\(error)")
+            throw GraceExit.configuration
+        }
+    }
+}
