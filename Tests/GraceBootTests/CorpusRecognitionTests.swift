@@ -10,7 +10,9 @@ import GraceCore
         .appendingPathComponent("Corpus/failures").path
     static let corpus = try! CorpusEvaluation(directory: directory)
 
-    static let diagnoser = LogDiagnoser(matcher: try! SignatureMatcher(patterns: try! CorpusEvaluation.builtInPatterns()))
+    /// As `grace diagnose` runs: the built-in signatures, rated by the built-in recognition model.
+    static let diagnoser = LogDiagnoser(matcher: try! SignatureMatcher(patterns: try! CorpusEvaluation.builtInPatterns(),
+                                                                       model: try! CorpusEvaluation.builtInModel()))
 
     static func diagnose(_ path: String) throws -> Set<String> {
         Set(try diagnoser.diagnose(path: path).hits.map(\.patternID))
@@ -180,6 +182,33 @@ import GraceCore
         #expect(matcher.matches(in: "import cycle not allowed\npackage a\n\timports b\n\timports a\n").count == 1)
         let far = "import cycle not allowed\n" + String(repeating: "noise\n", count: SignatureMatcher.blockRadius + 5) + "\timports runtime\n"
         #expect(matcher.matches(in: far).count == 1)
+    }
+
+    /// A model trained on three blocks of each class: the signature matches both texts, the model
+    /// scores each and doubts the one whose block reads as none, so its fix would wait for approval.
+    @Test func theRecognitionModelScoresEachMatchAndDoubtsANearMiss() throws {
+        let examples: [RecognitionModel.Example] = [
+            .init(labels: ["p"], text: "sqlite3.OperationalError: database is locked"),
+            .init(labels: ["p"], text: "SQLITE_BUSY: database is locked"),
+            .init(labels: ["p"], text: "rusqlite: database is locked"),
+            .init(labels: [], text: "git: Unable to create index.lock: File exists, another git process"),
+            .init(labels: [], text: "git: index.lock exists; another git process seems to be running"),
+            .init(labels: [], text: "Another git process: remove the index.lock file"),
+        ]
+        let model = RecognitionModel.train(examples, patternIDs: ["p"], trainedOn: ["test"], minimumDocuments: 1, doubtMargin: 1)
+        let matcher = try SignatureMatcher(patterns: [Self.pattern(["locked|lock"], prefilter: ["lock"])], model: model)
+        let near = matcher.matches(in: "fatal: Unable to create '/r/.git/index.lock': File exists.\nAnother git process seems to be running\n")
+        #expect(near.count == 1)
+        #expect(near.first?.doubtful == true)
+        #expect((near.first?.score ?? 1) < 0.3)
+        let real = matcher.matches(in: "sqlite3.OperationalError: database is locked\n")
+        #expect(real.count == 1)
+        #expect(real.first?.doubtful == false)
+        #expect((real.first?.score ?? 0) > 0.8)
+        #expect(real.first?.why?.contains("locked") == true)
+        // Without a model nothing is scored or doubted.
+        let plain = try SignatureMatcher(patterns: [Self.pattern(["locked|lock"], prefilter: ["lock"])]).matches(in: "index.lock exists\n")
+        #expect(plain.first?.score == nil && plain.first?.doubtful == nil)
     }
 
     @Test func aBrokenExclusionNamesItsPattern() {

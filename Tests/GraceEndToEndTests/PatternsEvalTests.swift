@@ -38,6 +38,39 @@ import Testing
         #expect(plain.stdout.contains("startup health score"))
     }
 
+    /// `grace patterns train` writes the home's model, which `grace diagnose` then uses to score
+    /// each match with the words behind it; a damaged model file is an error naming it.
+    @Test func trainWritesTheHomesModelAndDiagnosePrintsScores() throws {
+        let grace = try GraceBinary()
+        defer { grace.remove() }
+        let trained = try grace.run(["patterns", "train", Self.corpus, "--split", "train"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("trained on \(Self.corpus) (train, "), "\(trained.stdout)")
+        let modelPath = grace.home.appendingPathComponent("grace_training/startup_failures/recognition_model.json").path
+        let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: modelPath))) as? [String: Any])
+        #expect((model["classes"] as? [String])?.count == 8)
+        let diagnosed = try grace.run(["diagnose", Self.corpus + "/heldout/" + "\(try Self.firstPositive(split: "heldout"))"])
+        #expect(diagnosed.status == 1)
+        #expect(diagnosed.stdout.contains("score:"), "\(diagnosed.stdout)")
+        let modelOnly = try grace.run(["patterns", "eval", Self.corpus, "--split", "heldout", "--model", modelPath, "--model-only", "--json"])
+        #expect(modelOnly.status == 0, "\(modelOnly.stderr)")
+        try Data("{\"version\": 1}".utf8).write(to: URL(fileURLWithPath: modelPath))
+        let damaged = try grace.run(["diagnose", Self.corpus + "/train/pennyw0rth_netexec-174.log"])
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("recognition model \(modelPath) is not a recognition model"), "\(damaged.stderr)")
+        let both = try grace.run(["patterns", "eval", Self.corpus, "--no-model", "--model-only"])
+        #expect(both.status == 2)
+    }
+
+    static func firstPositive(split: String) throws -> String {
+        let manifest = try String(contentsOfFile: corpus + "/SOURCES.tsv", encoding: .utf8)
+        for line in manifest.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if fields.count > 4 && fields[4] == split && fields[3] == "database_locked" { return String(fields[0].split(separator: "/").last!) }
+        }
+        throw CocoaError(.fileReadNoSuchFile)
+    }
+
     @Test func diagnoseNamesARealLogAndLeavesANearMissAlone() throws {
         let grace = try GraceBinary()
         defer { grace.remove() }

@@ -18,7 +18,7 @@ public struct KnowledgeBaseHealer: StageHealer {
     private func heal(_ findings: [Finding], in context: BootContext, verifiedByRerun: Bool) async -> StageHealing {
         let text = findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
         guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return StageHealing(attempts: []) }
-        guard let matcher = try? SignatureMatcher(patterns: healer.knowledgeBase.patterns) else { return StageHealing(attempts: []) }
+        guard let matcher = try? SignatureMatcher(knowledgeBase: healer.knowledgeBase) else { return StageHealing(attempts: []) }
         var healing = StageHealing(attempts: [])
         // One fix per failure (pattern and target), however many lines or captured values it printed.
         var handled = Set<FailureKey>()

@@ -67,8 +67,14 @@ public struct CorpusEvaluation: Sendable {
     public let directory: String
     public let entries: [Entry]
 
+    /// The names `--split` accepts: the corpus's splits and `all`.
+    public static let splits = ["train", "heldout", "fresh", "fresh2", "all"]
+
     /// The patterns this Grace ships, which an evaluation measures unless given a knowledge-base file.
     public static func builtInPatterns() throws -> [FailurePattern] { try BuiltInKnowledgeBase.load().patterns }
+
+    /// The recognition model this Grace ships.
+    public static func builtInModel() throws -> RecognitionModel { try BuiltInRecognitionModel.load() }
 
     /// Reads `directory/SOURCES.tsv`; a malformed row names its line.
     public init(directory: String) throws {
@@ -105,6 +111,18 @@ public struct CorpusEvaluation: Sendable {
                                  split: field("split"), runtime: field("runtime"), note: field("note")))
         }
         return entries
+    }
+
+    /// The logs of `split` (`all` for every entry) as training examples for a recognition model:
+    /// each whole file (they are trimmed to their error region) with its labels.
+    public func examples(split: String) throws -> [RecognitionModel.Example] {
+        try entries.filter { split == "all" || $0.split == split }.map { entry in
+            let path = (directory as NSString).appendingPathComponent(entry.file)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot read corpus file \(path)"])
+            }
+            return RecognitionModel.Example(labels: entry.labels, text: String(decoding: data, as: UTF8.self))
+        }
     }
 
     /// Scores `diagnose` (a log path to the pattern ids it names) on the entries of `split`

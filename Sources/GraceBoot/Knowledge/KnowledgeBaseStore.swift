@@ -81,10 +81,17 @@ public struct KnowledgeBaseStore: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Parses the file (after ``prepare()``); errors name the file, the pattern and the field.
+    /// Parses the file (after ``prepare()``), with the home's recognition model; errors name the
+    /// file, the pattern and the field.
     public func load() throws -> KnowledgeBase {
-        guard let data = FileManager.default.contents(atPath: path) else { return try BuiltInKnowledgeBase.load() }
-        return try KnowledgeBaseParser.parse(data, file: path)
+        var knowledge: KnowledgeBase
+        if let data = FileManager.default.contents(atPath: path) {
+            knowledge = try KnowledgeBaseParser.parse(data, file: path)
+        } else {
+            knowledge = try BuiltInKnowledgeBase.load()
+        }
+        knowledge.model = try RecognitionModelFile(layout: layout).load()
+        return knowledge
     }
 
     /// Adds to a pattern's counters in the file, keeping everything else in it.

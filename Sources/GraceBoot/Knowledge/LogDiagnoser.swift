@@ -35,21 +35,13 @@ public struct LogDiagnoser: Sendable {
         var carried = 0  // bytes of an unfinished line kept at the start of the buffer
         var lineNumber = 1
         var bytes = 0
-        var hits: [String: PatternHits] = [:]
-        var order: [String] = []
+        var hits = Tally(evidenceLimit: evidenceLimit)
 
         func consume(_ count: Int) {
             buffer.withUnsafeBytes { raw in
-                let (matches, lines) = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber)
-                lineNumber += lines
-                for match in matches {
-                    if hits[match.patternID] == nil {
-                        hits[match.patternID] = PatternHits(patternID: match.patternID, count: 0, evidence: [])
-                        order.append(match.patternID)
-                    }
-                    hits[match.patternID]!.count += 1
-                    if hits[match.patternID]!.evidence.count < evidenceLimit { hits[match.patternID]!.evidence.append(match) }
-                }
+                let chunk = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber)
+                lineNumber += chunk.lines
+                chunk.matches.forEach { hits.add($0) }
             }
         }
 
@@ -74,7 +66,25 @@ public struct LogDiagnoser: Sendable {
             carried = filled - (lastNewline + 1)
             if carried > 0 { buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + lastNewline + 1, carried) } }
         }
-        return Result(lines: lineNumber - 1, bytes: bytes, hits: order.map { hits[$0]! })
+        return Result(lines: lineNumber - 1, bytes: bytes, hits: hits.ordered)
+    }
+
+    /// Matches counted per pattern, in the order patterns first matched, with the first few as evidence.
+    struct Tally {
+        let evidenceLimit: Int
+        var hits: [String: PatternHits] = [:]
+        var order: [String] = []
+
+        mutating func add(_ match: SignatureMatch) {
+            if hits[match.patternID] == nil {
+                hits[match.patternID] = PatternHits(patternID: match.patternID, count: 0, evidence: [])
+                order.append(match.patternID)
+            }
+            hits[match.patternID]!.count += 1
+            if hits[match.patternID]!.evidence.count < evidenceLimit { hits[match.patternID]!.evidence.append(match) }
+        }
+
+        var ordered: [PatternHits] { order.map { hits[$0]! } }
     }
 
     /// Diagnoses a file by path.

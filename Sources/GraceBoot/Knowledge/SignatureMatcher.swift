@@ -15,22 +15,35 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
     public var line: String
     /// Named groups of the signature (`variable`, `table`, `column`, `module`, ...).
     public var captures: [String: String]
+    /// The recognition model's P(pattern | error block), when a model rated this match.
+    public var score: Double?
+    /// The block's words that weigh most for the pattern against none, when a model rated this match.
+    public var why: [String]?
+    /// True when the model finds the block far likelier to show none of the patterns: the match is
+    /// reported, but its fix waits for a human's approval.
+    public var doubtful: Bool?
 
-    public init(patternID: String, lineNumber: Int, line: String, captures: [String: String] = [:]) {
+    public init(patternID: String, lineNumber: Int, line: String, captures: [String: String] = [:], score: Double? = nil,
+                why: [String]? = nil, doubtful: Bool? = nil) {
         self.patternID = patternID
         self.lineNumber = lineNumber
         self.line = line
         self.captures = captures
+        self.score = score
+        self.why = why
+        self.doubtful = doubtful
     }
 
     enum CodingKeys: String, CodingKey {
-        case patternID = "pattern_id", lineNumber = "line_number", line, captures
+        case patternID = "pattern_id", lineNumber = "line_number", line, captures, score, why, doubtful
     }
 }
 
 /// Finds failure patterns in log text: a signature matches one line (or its JSON-unescaped text),
 /// and the error block around it (up to ``blockRadius`` lines either side) decides whether the
-/// match stands: a pattern's `exclusions` found in the block veto it (a near miss).
+/// match stands: a pattern's `exclusions` found in the block veto it (a near miss). With the
+/// knowledge base's recognition model, each match also carries the model's score for its block,
+/// the words behind it, and whether the model doubts it (``RecognitionModel``).
 ///
 /// Speed comes from the prefilter: every literal is found in one pass over a whole chunk
 /// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal. A
@@ -61,9 +74,17 @@ public struct SignatureMatcher: Sendable {
 
     let patterns: [CompiledPattern]
     let scanner: LiteralScanner
+    let model: RecognitionModel?
 
-    /// Compiles every pattern; a bad regex names its pattern.
-    public init(patterns: [FailurePattern]) throws {
+    /// The knowledge base's patterns, rated by its model when it has one.
+    public init(knowledgeBase: KnowledgeBase) throws {
+        try self.init(patterns: knowledgeBase.patterns, model: knowledgeBase.model)
+    }
+
+    /// Compiles every pattern; a bad regex names its pattern. With a `model`, each match is rated
+    /// on its error block (``RecognitionModel/rate(_:pattern:explaining:)``).
+    public init(patterns: [FailurePattern], model: RecognitionModel? = nil) throws {
+        self.model = model
         var literals: [[UInt8]] = []
         var foldsCase: [Bool] = []
         var compiled: [CompiledPattern] = []
@@ -103,6 +124,7 @@ public struct SignatureMatcher: Sendable {
         return bytes.withUnsafeBytes { matches(inLines: $0, firstLineNumber: 1).matches }
     }
 
+
     /// Matches in `chunk`, which holds complete lines (it ends with a newline or at the end of input).
     /// Returns the matches and the number of lines in the chunk.
     public func matches(inLines chunk: UnsafeRawBufferPointer, firstLineNumber: Int) -> (matches: [SignatureMatch], lines: Int) {
@@ -128,11 +150,18 @@ public struct SignatureMatcher: Sendable {
             let line = String(decoding: UnsafeRawBufferPointer(rebasing: chunk[start..<end]), as: UTF8.self)
             var block: String?
             for pattern in patterns where pattern.literalIndexes.contains(where: seen.contains) {
-                guard let match = Self.firstMatch(of: pattern, in: line, lineNumber: lineNumber) else { continue }
+                guard var match = Self.firstMatch(of: pattern, in: line, lineNumber: lineNumber) else { continue }
                 if !pattern.exclusions.isEmpty {
                     if block == nil { block = Self.block(around: start, end: end, in: chunk) }
                     let range = NSRange(block!.startIndex..., in: block!)
                     if pattern.exclusions.contains(where: { $0.regex.firstMatch(in: block!, range: range) != nil }) { continue }
+                }
+                if let model {
+                    if block == nil { block = Self.block(around: start, end: end, in: chunk) }
+                    let rating = model.rate(block!, pattern: pattern.id)
+                    match.score = rating.score
+                    match.why = rating.why
+                    match.doubtful = rating.doubtful
                 }
                 matches.append(match)
             }

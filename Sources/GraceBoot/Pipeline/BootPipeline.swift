@@ -114,7 +114,7 @@ public struct BootPipeline: Sendable {
             .filter { !$0.hasPrefix("not run: ") && !$0.isEmpty }
         guard !messages.isEmpty else { return }
         do {
-            let matcher = try SignatureMatcher(patterns: try KnowledgeBaseStore(layout: context.layout).load().patterns)
+            let matcher = try SignatureMatcher(knowledgeBase: try KnowledgeBaseStore(layout: context.layout).load())
             let unmatched = messages.filter { matcher.matches(in: $0).isEmpty }
             guard !unmatched.isEmpty else { return }
             try await UnmatchedFailures.record(unmatched, source: "boot", runID: context.runID, into: store.repositories)

@@ -19,7 +19,7 @@ public struct TargetHealer: Sendable {
         healer = SelfHealer(knowledgeBase: home.knowledgeBase, playbooks: home.playbooks, policy: home.policy,
                             environment: .target(target, layout: GraceHomeLayout(root: settings.home), restart: restart),
                             repositories: repositories, knowledgeFile: home.knowledgeFile, logger: logger, nodeID: home.nodeID)
-        matcher = try SignatureMatcher(patterns: home.knowledgeBase.patterns)
+        matcher = try SignatureMatcher(knowledgeBase: home.knowledgeBase)
     }
 
     /// The recognised failures in `text` (one or more lines).

@@ -8,8 +8,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         commandName: "diagnose",
         abstract: "Find known failure patterns in a log file (or - for standard input); changes nothing.",
         discussion: """
-            Prints each matched pattern with its evidence lines, root cause, the playbook Grace would run
-            and the governance decision under the current settings. With --learn, the failure lines no
+            Prints each matched pattern with its evidence lines, the captured names, the recognition model's
+            score for the error block and the words that decided it, the root cause, the playbook Grace would
+            run and the governance decision under the current settings. A match whose block the model reads
+            as none of the patterns is marked doubtful: its fix would wait for a human's approval. With --learn, the failure lines no
             pattern matched (at most 10,000) are also mined into the home's clusters, where
             `grace patterns suggest` finds them. Exit 0 when nothing matched, 1 when a pattern matched,
             2 on bad input.
@@ -33,7 +35,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let matcher: SignatureMatcher
         do {
             healer = try SelfHealer.forHome(settings: runtime.settings, repositories: nil, logger: runtime.logger)
-            matcher = try SignatureMatcher(patterns: healer.knowledgeBase.patterns)
+            matcher = try SignatureMatcher(knowledgeBase: healer.knowledgeBase)
         } catch {
             printError("\(error)")
             throw GraceExit.configuration
@@ -51,7 +53,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var findings: [Diagnosis] = []
         for hits in result.hits {
             guard let pattern = healer.knowledgeBase.pattern(hits.patternID) else { continue }
-            let (playbook, decision) = await healer.decision(for: pattern)
+            let (playbook, decision) = await healer.decision(for: pattern, doubtful: hits.evidence.first?.doubtful == true)
             findings.append(Diagnosis(patternID: pattern.id, title: pattern.title, count: hits.count, rootCause: pattern.rootCause,
                                       playbookID: playbook?.id ?? pattern.playbookID, riskLevel: playbook?.riskLevel ?? pattern.riskLevel,
                                       autonomyTier: playbook?.autonomyTier ?? pattern.autonomyTier, decision: decision, evidence: hits.evidence))
@@ -106,17 +108,26 @@ struct DiagnoseCommand: AsyncParsableCommand {
         for finding in findings {
             text.append("")
             text.append("● \(finding.patternID): \(finding.title)  (\(finding.count) line\(finding.count == 1 ? "" : "s"))")
-            for match in finding.evidence {
-                text.append("    line \(match.lineNumber): \(match.line.prefix(200))")
-                if !match.captures.isEmpty {
-                    text.append("      captured: " + match.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
-                }
-            }
+            for match in finding.evidence { text += Self.render(match) }
             text.append("  root cause: \(finding.rootCause)")
             text.append("  playbook:   \(finding.playbookID) (\(finding.riskLevel.rawValue) risk, \(finding.autonomyTier))")
             text.append("  decision:   \(finding.decision.rawValue)")
         }
         return text.joined(separator: "\n")
+    }
+
+    /// One evidence line: where, what was captured, and the model's score with the words behind it.
+    static func render(_ match: SignatureMatch) -> [String] {
+        var text = ["    line \(match.lineNumber): \(match.line.prefix(200))"]
+        if !match.captures.isEmpty {
+            text.append("      captured: " + match.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        if let score = match.score {
+            let words = (match.why ?? []).isEmpty ? "" : " (" + match.why!.joined(separator: ", ") + ")"
+            text.append("      score:    " + String(format: "%.3f", score) + words
+                        + (match.doubtful == true ? "; doubtful: the block reads as none of the patterns, a fix waits for approval" : ""))
+        }
+        return text
     }
 
     struct Diagnosis: Encodable {

@@ -11,7 +11,7 @@ struct PatternsCommand: AsyncParsableCommand {
         commandName: "patterns",
         abstract: "Known failure patterns, and mining the failures no pattern names.",
         subcommands: [PatternsListCommand.self, PatternsMineCommand.self, PatternsSuggestCommand.self, PatternsPromoteCommand.self,
-                      PatternsTestCommand.self, PatternsEvalCommand.self],
+                      PatternsTestCommand.self, PatternsEvalCommand.self, PatternsTrainCommand.self],
         defaultSubcommand: PatternsListCommand.self)
 }
 

@@ -21,11 +21,19 @@ struct PatternsEvalCommand: AsyncParsableCommand {
     @Option(help: "Which rows to score: train, heldout, fresh, fresh2 or all.") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
+    @Option(help: ArgumentHelp("Rate matches with this recognition model instead of the built-in one.", valueName: "FILE"))
+    var model: String?
+    @Flag(help: "Signatures alone, without the recognition model.") var noModel = false
+    @Flag(help: "The recognition model alone, without the signatures: each log named by its likeliest class.") var modelOnly = false
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        if noModel && (model != nil || modelOnly) { throw ValidationError("--no-model excludes --model and --model-only") }
+    }
+
     func run() async throws {
-        guard ["train", "heldout", "fresh", "fresh2", "all"].contains(split) else {
-            printError("invalid --split \"\(split)\": expected train, heldout, fresh, fresh2 or all")
+        guard CorpusEvaluation.splits.contains(split) else {
+            printError("invalid --split \"\(split)\": expected \(CorpusEvaluation.splits.joined(separator: ", "))")
             throw GraceExit.configuration
         }
         let report: CorpusEvaluation.Report
@@ -40,10 +48,22 @@ struct PatternsEvalCommand: AsyncParsableCommand {
             } else {
                 patterns = try CorpusEvaluation.builtInPatterns()
             }
-            let diagnoser = LogDiagnoser(matcher: try SignatureMatcher(patterns: patterns))
+            let rating: RecognitionModel? = try noModel ? nil : model.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot read recognition model \(path)"])
+                }
+                return try RecognitionModelFile.decode(data, name: path)
+            } ?? CorpusEvaluation.builtInModel()
+            let diagnoser = LogDiagnoser(matcher: try SignatureMatcher(patterns: patterns, model: rating))
             let corpus = try CorpusEvaluation(directory: directory)
             report = try corpus.evaluate(split: split, patternIDs: patterns.map(\.id)) { path in
-                Set(try diagnoser.diagnose(path: path).hits.map(\.patternID))
+                if modelOnly, let rating {
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot read \(path)"])
+                    }
+                    return Set([rating.classify(String(decoding: data, as: UTF8.self))].compactMap { $0 })
+                }
+                return Set(try diagnoser.diagnose(path: path).hits.map(\.patternID))
             }
         } catch let exit as ExitCode {
             throw exit

@@ -100,7 +100,7 @@ struct PatternsTestCommand: AsyncParsableCommand {
         let input = try MessageInput.readOrExit(file)
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .existing)
         let knowledge = try runtime.knowledgeBase()
-        let matcher = try SignatureMatcher(patterns: knowledge.patterns)
+        let matcher = try SignatureMatcher(knowledgeBase: knowledge)
         let store = try await runtime.openStore()
         let clusters = try await store.repositories.minedClusters.clusters(limit: 1_000).map { record in
             (record, try NSRegularExpression(pattern: TemplatePattern.regex(for: record.template)))
