@@ -184,9 +184,9 @@ import GraceCore
         #expect(matcher.matches(in: far).count == 1)
     }
 
-    /// A model trained on three blocks of each class: the signature matches both texts, the model
-    /// scores each and doubts the one whose block reads as none, so its fix would wait for approval.
-    @Test func theRecognitionModelScoresEachMatchAndDoubtsANearMiss() throws {
+    /// A model trained on three blocks of each class: the signature matches both texts and the
+    /// model scores each by its block, with the words behind the score; both matches stand.
+    @Test func theRecognitionModelScoresEachMatchByItsBlock() throws {
         let examples: [RecognitionModel.Example] = [
             .init(labels: ["p"], text: "sqlite3.OperationalError: database is locked"),
             .init(labels: ["p"], text: "SQLITE_BUSY: database is locked"),
@@ -195,20 +195,18 @@ import GraceCore
             .init(labels: [], text: "git: index.lock exists; another git process seems to be running"),
             .init(labels: [], text: "Another git process: remove the index.lock file"),
         ]
-        let model = RecognitionModel.train(examples, patternIDs: ["p"], trainedOn: ["test"], minimumDocuments: 1, doubtMargin: 1)
+        let model = RecognitionModel.train(examples, patternIDs: ["p"], trainedOn: ["test"], minimumDocuments: 1)
         let matcher = try SignatureMatcher(patterns: [Self.pattern(["locked|lock"], prefilter: ["lock"])], model: model)
         let near = matcher.matches(in: "fatal: Unable to create '/r/.git/index.lock': File exists.\nAnother git process seems to be running\n")
         #expect(near.count == 1)
-        #expect(near.first?.doubtful == true)
         #expect((near.first?.score ?? 1) < 0.3)
         let real = matcher.matches(in: "sqlite3.OperationalError: database is locked\n")
         #expect(real.count == 1)
-        #expect(real.first?.doubtful == false)
         #expect((real.first?.score ?? 0) > 0.8)
         #expect(real.first?.why?.contains("locked") == true)
-        // Without a model nothing is scored or doubted.
+        // Without a model nothing is scored.
         let plain = try SignatureMatcher(patterns: [Self.pattern(["locked|lock"], prefilter: ["lock"])]).matches(in: "index.lock exists\n")
-        #expect(plain.first?.score == nil && plain.first?.doubtful == nil)
+        #expect(plain.count == 1 && plain.first?.score == nil && plain.first?.why == nil)
     }
 
     @Test func aBrokenExclusionNamesItsPattern() {

@@ -148,25 +148,6 @@ final class HealingFixture {
         #expect(missing.verification?.passed == false)
     }
 
-    /// When in doubt, ask: the same fix that runs unattended for a match the model confirms waits
-    /// for approval when the model doubts the match, and says why.
-    @Test func aMatchTheModelDoubtsWaitsForApprovalInsteadOfRunning() async throws {
-        let fixture = try HealingFixture()
-        let healer = try fixture.healer()
-        var match = try fixture.match("Error: Missing required environment variable: SERVICE_API_KEY")
-        match.score = 0.004
-        match.doubtful = true
-        let (_, planned) = await healer.decision(for: try #require(healer.knowledgeBase.pattern(match.patternID)), doubtful: true)
-        #expect(planned == .awaitApproval)
-        let waiting = await healer.handle(match, runID: nil)
-        #expect(waiting.decision == .awaitApproval)
-        #expect(waiting.attempt.detail.contains("recognition model doubts"), "\(waiting.attempt.detail)")
-        #expect(!(try String(contentsOfFile: fixture.envFile, encoding: .utf8)).contains("SERVICE_API_KEY"))
-        match.doubtful = false
-        let ran = await healer.handle(match, runID: nil)
-        #expect(ran.decision == .execute)
-    }
-
     @Test func aHighRiskPlaybookWaitsForApprovalAndRunsOnceApproved() async throws {
         let fixture = try HealingFixture()
         var knowledge = try BuiltInKnowledgeBase.load()

@@ -119,11 +119,9 @@ public struct SelfHealer: Sendable {
     }
 
     /// What governance would decide for the pattern's chosen playbook (no side effects).
-    /// (A match the recognition model doubts is never executed unattended, as in ``handle(_:runID:approvedID:verifiesRecovery:conditions:)``.)
-    public func decision(for pattern: FailurePattern, doubtful: Bool = false) async -> (Playbook?, GovernanceDecision) {
+    public func decision(for pattern: FailurePattern) async -> (Playbook?, GovernanceDecision) {
         guard let playbook = await chosenPlaybook(for: pattern) else { return (nil, .awaitApproval) }
-        let decided = policy.decide(risk: playbook.riskLevel, tier: playbook.autonomyTier)
-        return (playbook, decided == .execute && doubtful ? .awaitApproval : decided)
+        return (playbook, policy.decide(risk: playbook.riskLevel, tier: playbook.autonomyTier))
     }
 
     /// The circuit breaker of one pattern and playbook now, from the unattended executions this
@@ -173,12 +171,7 @@ public struct SelfHealer: Sendable {
                 breakerNote = "circuit breaker state unknown (playbook_runs could not be read: \(error)); \(playbook.id) does not run unattended"
             }
         }
-        // When in doubt, ask: a match the recognition model doubts is not fixed unattended.
-        if decision == .execute && !approved && match.doubtful == true {
-            decision = .awaitApproval
-            breakerNote = "the recognition model doubts this is \(pattern.id) (score \(String(format: "%.3f", match.score ?? 0))): "
-                + "\(playbook.id) does not run unattended"
-        }
+
         let request = HealingRequest(pattern: pattern, match: match, playbook: playbook, runID: runID, environment: environment)
         let (decided, note) = (decision, breakerNote)
         return await withPlaybook(playbook.id) {

@@ -19,31 +19,27 @@ public struct SignatureMatch: Sendable, Equatable, Codable {
     public var score: Double?
     /// The block's words that weigh most for the pattern against none, when a model rated this match.
     public var why: [String]?
-    /// True when the model finds the block far likelier to show none of the patterns: the match is
-    /// reported, but its fix waits for a human's approval.
-    public var doubtful: Bool?
 
     public init(patternID: String, lineNumber: Int, line: String, captures: [String: String] = [:], score: Double? = nil,
-                why: [String]? = nil, doubtful: Bool? = nil) {
+                why: [String]? = nil) {
         self.patternID = patternID
         self.lineNumber = lineNumber
         self.line = line
         self.captures = captures
         self.score = score
         self.why = why
-        self.doubtful = doubtful
     }
 
     enum CodingKeys: String, CodingKey {
-        case patternID = "pattern_id", lineNumber = "line_number", line, captures, score, why, doubtful
+        case patternID = "pattern_id", lineNumber = "line_number", line, captures, score, why
     }
 }
 
 /// Finds failure patterns in log text: a signature matches one line (or its JSON-unescaped text),
 /// and the error block around it (up to ``blockRadius`` lines either side) decides whether the
 /// match stands: a pattern's `exclusions` found in the block veto it (a near miss). With the
-/// knowledge base's recognition model, each match also carries the model's score for its block,
-/// the words behind it, and whether the model doubts it (``RecognitionModel``).
+/// knowledge base's recognition model, each match also carries the model's score for its block
+/// and the words behind it (``RecognitionModel``).
 ///
 /// Speed comes from the prefilter: every literal is found in one pass over a whole chunk
 /// (``LiteralScanner``), and a regex runs only on the few lines that contain a literal. A
@@ -161,7 +157,6 @@ public struct SignatureMatcher: Sendable {
                     let rating = model.rate(block!, pattern: pattern.id)
                     match.score = rating.score
                     match.why = rating.why
-                    match.doubtful = rating.doubtful
                 }
                 matches.append(match)
             }

@@ -9,11 +9,11 @@ import Foundation
 /// a third of the real failures.) The model is small and explainable: a ``Rating`` names the
 /// features whose weights pull most toward the pattern against `none`.
 ///
-/// The signatures decide what is matched and where (the evidence lines and captured names); the
-/// model only rates the block around a match (``rate(_:pattern:explaining:)``). A match whose block
-/// it finds far likelier to be none of the patterns is doubtful: it is still reported (setting such
-/// matches aside cost real failures on the held-out logs at every margin tried), but its fix is not
-/// run unattended: a human approves it first.
+/// The signatures decide what is matched and where (the evidence lines and captured names) and
+/// what is healed; the model rates the block around each match (``rate(_:pattern:explaining:)``)
+/// so a reader sees how typical the block is and which words say so. It advises and decides
+/// nothing: vetoing matches it rated low, or sending their fixes to approval, was measured and cost
+/// real failures on logs it had not seen (docs/recognition.md).
 /// Written by hand: no Swift package on the machine offers a text classifier, and the algorithm is
 /// a few dozen lines of arithmetic.
 public struct RecognitionModel: Sendable, Equatable, Codable {
@@ -32,12 +32,9 @@ public struct RecognitionModel: Sendable, Equatable, Codable {
     public var bias: [Double]
     /// For each feature, its weight toward each class.
     public var weights: [String: [Double]]
-    /// A match is doubtful when the score of none exceeds the pattern's by more than this
-    /// (natural log of the odds).
-    public var doubtMargin: Double
 
     enum CodingKeys: String, CodingKey {
-        case version, trainedOn = "trained_on", classes, documents, bias, weights, doubtMargin = "doubt_margin"
+        case version, trainedOn = "trained_on", classes, documents, bias, weights
     }
 
     /// One labelled training block.
@@ -56,7 +53,7 @@ public struct RecognitionModel: Sendable, Equatable, Codable {
     /// in fewer than `minimumDocuments` blocks are left out, which keeps the model small and
     /// stops it learning one thread's names.
     public static func train(_ examples: [Example], patternIDs: [String], trainedOn: [String], minimumDocuments: Int = 2,
-                             doubtMargin: Double = 4, epochs: Int = 400, learningRate: Double = 0.5,
+                             epochs: Int = 400, learningRate: Double = 0.5,
                              regularisation: Double = 1e-3) -> RecognitionModel {
         let classes = patternIDs + [none]
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
@@ -100,15 +97,13 @@ public struct RecognitionModel: Sendable, Equatable, Codable {
         var weights: [String: [Double]] = [:]
         for (f, feature) in vocabulary.enumerated() { weights[feature] = (0..<k).map { rounded(w[f * k + $0]) } }
         return RecognitionModel(version: formatVersion, trainedOn: trainedOn, classes: classes, documents: documents,
-                                bias: b.map(rounded), weights: weights, doubtMargin: doubtMargin)
+                                bias: b.map(rounded), weights: weights)
     }
 
     /// The model's verdict on one match of `pattern` in a block.
     public struct Rating: Sendable, Equatable {
-        /// True when the model finds none of the patterns likelier than `pattern` by more than
-        /// ``doubtMargin``; false for a pattern the model was not trained on (one promoted or added later).
-        public var doubtful: Bool
-        /// P(pattern | block) among the model's classes, 0 to 1; nil for a pattern it was not trained on.
+        /// P(pattern | block) among the model's classes, 0 to 1; nil for a pattern it was not trained
+        /// on (one promoted or added later).
         public var score: Double?
         /// The block's features that pull most toward the pattern against none, strongest first.
         public var why: [String]
@@ -117,14 +112,14 @@ public struct RecognitionModel: Sendable, Equatable, Codable {
     /// Rates a signature's match of `pattern` in `text` (its error block).
     public func rate(_ text: String, pattern: String, explaining limit: Int = 5) -> Rating {
         guard let c = classes.firstIndex(of: pattern), let n = classes.firstIndex(of: Self.none) else {
-            return Rating(doubtful: false, score: nil, why: [])
+            return Rating(score: nil, why: [])
         }
         let present = Self.features(of: text).compactMap { feature in weights[feature].map { (feature: feature, weights: $0) } }
         let z = scores(present.map(\.weights))
         var pulls: [(feature: String, weight: Double)] = []
         for (feature, weight) in present where weight[c] - weight[n] > 0 { pulls.append((feature, weight[c] - weight[n])) }
         pulls.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.feature < $1.feature) }
-        return Rating(doubtful: z[n] - z[c] > doubtMargin, score: Self.softmax(z)[c], why: pulls.prefix(limit).map(\.feature))
+        return Rating(score: Self.softmax(z)[c], why: pulls.prefix(limit).map(\.feature))
     }
 
     /// The likeliest class of a block on the model alone (nil for none): how much the model knows

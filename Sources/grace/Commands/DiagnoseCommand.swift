@@ -10,8 +10,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         discussion: """
             Prints each matched pattern with its evidence lines, the captured names, the recognition model's
             score for the error block and the words that decided it, the root cause, the playbook Grace would
-            run and the governance decision under the current settings. A match whose block the model reads
-            as none of the patterns is marked doubtful: its fix would wait for a human's approval. With --learn, the failure lines no
+            run and the governance decision under the current settings. The score advises: the signatures
+            decide what is found and healed. With --learn, the failure lines no
             pattern matched (at most 10,000) are also mined into the home's clusters, where
             `grace patterns suggest` finds them. Exit 0 when nothing matched, 1 when a pattern matched,
             2 on bad input.
@@ -53,7 +53,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var findings: [Diagnosis] = []
         for hits in result.hits {
             guard let pattern = healer.knowledgeBase.pattern(hits.patternID) else { continue }
-            let (playbook, decision) = await healer.decision(for: pattern, doubtful: hits.evidence.first?.doubtful == true)
+            let (playbook, decision) = await healer.decision(for: pattern)
             findings.append(Diagnosis(patternID: pattern.id, title: pattern.title, count: hits.count, rootCause: pattern.rootCause,
                                       playbookID: playbook?.id ?? pattern.playbookID, riskLevel: playbook?.riskLevel ?? pattern.riskLevel,
                                       autonomyTier: playbook?.autonomyTier ?? pattern.autonomyTier, decision: decision, evidence: hits.evidence))
@@ -124,8 +124,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         if let score = match.score {
             let words = (match.why ?? []).isEmpty ? "" : " (" + match.why!.joined(separator: ", ") + ")"
-            text.append("      score:    " + String(format: "%.3f", score) + words
-                        + (match.doubtful == true ? "; doubtful: the block reads as none of the patterns, a fix waits for approval" : ""))
+            text.append("      score:    " + String(format: "%.3f", score) + words)
         }
         return text
     }

@@ -14,8 +14,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
             such as Tests/Corpus/failures) and, unless --no-home, of the home's confirmed incidents (stages of \
             boot records whose fix was verified), into a naive Bayes model over the knowledge base's patterns \
             and `none`. The model then rates the error block around every signature match: `grace diagnose` \
-            prints the score and the words that decided, and a match whose block reads as none of the patterns \
-            is doubtful: still reported, but its fix waits for a human's approval. Writes the home's model (grace_training/startup_failures/recognition_model.json) \
+            prints the score and the words behind it. The score advises; the signatures decide what is found and healed. Writes the home's model (grace_training/startup_failures/recognition_model.json) \
             unless --output names another file. Exit 0 after writing, 2 on bad input.
             """)
 
@@ -24,16 +23,10 @@ struct PatternsTrainCommand: AsyncParsableCommand {
     @Option(help: "Which rows to learn from: train, heldout, fresh, fresh2 or all.") var split = "train"
     @Option(help: ArgumentHelp("Write the model here instead of into the home.", valueName: "FILE")) var output: String?
     @Flag(help: "Leave out the home's confirmed incidents.") var noHome = false
-    @Option(help: "A match is doubtful (its fix waits for approval) when none of the patterns is likelier by more than this (natural log of the odds).")
-    var doubtMargin = 4.0
 
     func run() async throws {
         guard CorpusEvaluation.splits.contains(split) else {
             printError("invalid --split \"\(split)\": expected \(CorpusEvaluation.splits.joined(separator: ", "))")
-            throw GraceExit.configuration
-        }
-        guard doubtMargin.isFinite, doubtMargin >= 0 else {
-            printError("--doubt-margin must be a number of at least 0")
             throw GraceExit.configuration
         }
         let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .create)
@@ -52,7 +45,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
             examples += home.examples
             sources.append("home \(runtime.settings.home) (\(home.examples.count) confirmed incidents)")
         }
-        let model = RecognitionModel.train(examples, patternIDs: knowledge.patterns.map(\.id), trainedOn: sources, doubtMargin: doubtMargin)
+        let model = RecognitionModel.train(examples, patternIDs: knowledge.patterns.map(\.id), trainedOn: sources)
         let target = output ?? runtime.layout.recognitionModel
         do {
             try FileWriting.replace(target, with: try RecognitionModelFile.encode(model))
