@@ -13,6 +13,8 @@
 #   LAT_CONNECTIONS  connections for the timeline phase and its /health (default 4)
 #   INGEST_RUNS      runs the ingest phase spreads its steps over (default 16)
 #   SEED_RUNS        runs of 1,000 steps in the seeded database, the target included (default 1000)
+#   LOG_MB           MiB of other runs' log lines (JSON, with the target's 2,000 lines among them)
+#                    written into the seeded home's logs before phase B (default 250; 0 for none)
 #   KEEP=1           keep the temporary homes (the seeded database is ~240 MB)
 #
 # Phase A (fresh home): /health, then POST /api/agent/runs/{id}/steps round-robin over INGEST_RUNS
@@ -33,6 +35,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 LAT_CONNECTIONS=${LAT_CONNECTIONS:-4}
 INGEST_RUNS=${INGEST_RUNS:-16}
 SEED_RUNS=${SEED_RUNS:-1000}
+LOG_MB=${LOG_MB:-250}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
 BIN=${GRACE_BIN:-$ROOT/.build-release/release/grace}
 
@@ -220,6 +223,27 @@ TARGET_STEPS=$(sqlite3 "$B/databases/grace.db" "SELECT count(*) FROM agent_steps
 [[ "$TARGET_STEPS" == 1000 ]] || die "target run $TARGET has $TARGET_STEPS steps, not 1000"
 DB_MB=$(( $(stat -c %s "$B/databases/grace.db") / 1048576 ))
 log "seeded in ${SEED_SECONDS}s: $TOTAL_STEPS steps, ${DB_MB} MiB"
+if (( LOG_MB > 0 )); then
+    # A rotated log file (as Grace's own rotation would leave it) of other runs' lines, the
+    # target's lines spread through it: the timeline must not cost what the whole log costs.
+    python3 - "$B/logs/grace.jsonl.1" "$LOG_MB" "$TARGET" <<'PY'
+import sys
+path, size, target = sys.argv[1], int(sys.argv[2]) << 20, sys.argv[3]
+line = '{"timestamp":"2026-12-01T10:00:00.000000Z","level":"info","subsystem":"agent_runs","event_type":"step_recorded","message":"step recorded","run_id":"run_other%07d","step_id":"step_%09d"}\n'
+written, i = 0, 0
+every = max(1, (size // len(line)) // 2000)
+with open(path, "w") as out:
+    while written < size:
+        text = line % (i % 9973, i)
+        if i % every == 0:
+            text = text.replace('"run_other%07d"' % (i % 9973), '"%s"' % target)
+        out.write(text)
+        written += len(text)
+        i += 1
+PY
+fi
+LOG_FILE_MB=$(( $(cat "$B"/logs/grace.jsonl* 2>/dev/null | wc -c) / 1048576 ))
+log "log files in the seeded home: ${LOG_FILE_MB} MiB"
 
 start_server "$B"
 BASE="http://127.0.0.1:$PORT"
@@ -270,7 +294,7 @@ row(f"A  GET /health (ceiling), c={r['health_a.conns']}", 'health_a')
 row(f"A  POST .../steps (ingest, $INGEST_RUNS runs), c={r['ingest.conns']}", 'ingest')
 print(f"   ingest / health = {ratio:.1f}%  (target >= 30%: {'MET' if ratio >= 30 else 'NOT MET'});"
       f" {$INGEST_ROWS} rows committed for {r['ingest.requests']} acknowledged requests")
-row(f"B  GET .../timeline (1,000 steps of $TOTAL_STEPS), c={r['timeline.conns']}", 'timeline')
+row(f"B  GET .../timeline (1,000 steps of $TOTAL_STEPS, ${LOG_FILE_MB} MiB of logs), c={r['timeline.conns']}", 'timeline')
 row(f"B  GET /health (same server run), c={r['health_b.conns']}", 'health_b')
 print(f"   seeded DB: $TOTAL_STEPS steps in $SEED_RUNS+ runs, ${DB_MB} MiB (sqlite3 seed ${SEED_SECONDS}s);"
       f" logs/grace.jsonl during the timeline phase: $LOG_LINES_BEFORE -> $LOG_LINES_AFTER lines,"

@@ -20,6 +20,8 @@ public struct ServerDependencies: Sendable {
     public var logSink: LogFileSink?
     /// The supervised service's supervisor, whose status `/health` reports (nil without a target).
     public var targetSupervisor: TargetSupervisor?
+    /// Where each run's log lines are, kept for the life of the server.
+    public let runLogIndex = RunLogIndex()
 
     /// `layout` defaults to the layout of `settings.home`.
     public init(repositories: GraceRepositories, settings: GraceSettings, version: String, startedAt: Date = Date(),

@@ -66,10 +66,36 @@ public struct LogReader: Sendable {
 
     /// The last `limit` matching lines, oldest first.
     public func lastEntries(_ filter: LogFilter, limit: Int) throws -> [LogEntry] {
+        try Self.last(limit) { body in try scanFields(filter, body) }
+    }
+
+    /// How many of `lines` (whole log lines, each ending in a newline: what ``RunLogIndex`` hands
+    /// back) match: the same matching as a scan of files.
+    public static func count(_ filter: LogFilter, inLines lines: [UInt8]) throws -> Int {
+        try scanFields(filter, inLines: lines) { _, _, _ in true }.matched
+    }
+
+    /// The last `limit` of `lines` that match, oldest first.
+    public static func lastEntries(_ filter: LogFilter, limit: Int, inLines lines: [UInt8]) throws -> [LogEntry] {
+        try last(limit) { body in try scanFields(filter, inLines: lines, body) }
+    }
+
+    @discardableResult
+    static func scanFields(_ filter: LogFilter, inLines lines: [UInt8],
+                           _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> LogScanStats {
+        var matcher = ChunkMatcher(filter: try CompiledFilter(filter))
+        try lines.withUnsafeBufferPointer { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 { _ = try matcher.process(base, count: bytes.count, body) }
+        }
+        return matcher.stats
+    }
+
+    /// The last `limit` lines a scan hands over, oldest first (a ring, so memory stays bounded).
+    private static func last(_ limit: Int, _ scan: ((UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Void) throws -> [LogEntry] {
         var ring: [LogEntry] = []
         guard limit > 0 else { return ring }
         var next = 0
-        try scanFields(filter) { line, count, fields in
+        try scan { line, count, fields in
             let entry = LogEntry(fields: fields, base: line, count: count)
             if ring.count < limit { ring.append(entry) } else { ring[next] = entry }
             next = (next + 1) % limit

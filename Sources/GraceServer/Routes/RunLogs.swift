@@ -3,14 +3,16 @@ import GraceCore
 import GraceLog
 import NIOPosix
 
-/// The log lines of a run, read from the home's log files (current and rotated) with GraceLog's
-/// ``LogReader``. Reads run on NIO's thread pool: a large log must not stall the
-/// cooperative threads that serve other requests.
+/// The log lines of a run, from the home's log files (current and rotated): the server's
+/// ``RunLogIndex`` finds the run's lines and GraceLog's ``LogReader`` filters them, so a request
+/// costs what the run's own lines cost, whatever the size of the log. Reads run on NIO's thread
+/// pool: indexing new bytes must not stall the cooperative threads that serve other requests.
 struct RunLogs {
     let layout: GraceHomeLayout
     let sink: LogFileSink?
+    let index: RunLogIndex
 
-    /// Separate counts per step cost a scan each; past this many distinct id pairs, steps go without.
+    /// Past this many distinct (playbook, verification) pairs, steps go without their own count.
     static let maxStepScans = 64
 
     struct Counts: Sendable {
@@ -31,13 +33,14 @@ struct RunLogs {
         let logFile = layout.logFile
         let keys = Array(Set(steps.map { Key(playbookID: $0.playbookID, verificationID: $0.verificationID) })
             .filter { $0.playbookID != nil || $0.verificationID != nil }.prefix(Self.maxStepScans))
+        let index = index
         return try await NIOThreadPool.singleton.runIfActive {
-            let run = try Self.reading(logFile) { try $0.count(LogFilter(runID: runID)) }
+            let lines = try Self.reading(logFile) { try index.lines(runID: runID, paths: $0) }
+            let run = try LogReader.count(LogFilter(runID: runID), inLines: lines)
             var byKey: [Key: Int] = [Key(): run]
             for key in keys {
-                byKey[key] = try Self.reading(logFile) {
-                    try $0.count(LogFilter(runID: runID, playbookID: key.playbookID, verificationID: key.verificationID))
-                }
+                byKey[key] = try LogReader.count(LogFilter(runID: runID, playbookID: key.playbookID, verificationID: key.verificationID),
+                                                 inLines: lines)
             }
             var perStep: [String: Int] = [:]
             for step in steps {
@@ -47,24 +50,27 @@ struct RunLogs {
         }
     }
 
-    /// How many lines match, and the newest `limit` of them (oldest first), as JSON objects.
-    func lines(_ filter: LogFilter, limit: Int) async throws -> (total: Int, entries: [JSONValue]) {
+    /// How many of the run's lines match `filter` (which narrows them further, by playbook or
+    /// verification), and the newest `limit` of them (oldest first), as JSON objects.
+    func lines(runID: String, _ filter: LogFilter, limit: Int) async throws -> (total: Int, entries: [JSONValue]) {
         sink?.flush()
         let logFile = layout.logFile
+        let index = index
         return try await NIOThreadPool.singleton.runIfActive {
-            let total = try Self.reading(logFile) { try $0.count(filter) }
-            let entries = try Self.reading(logFile) { try $0.lastEntries(filter, limit: limit) }
+            let lines = try Self.reading(logFile) { try index.lines(runID: runID, paths: $0) }
+            let total = try LogReader.count(filter, inLines: lines)
+            let entries = try LogReader.lastEntries(filter, limit: limit, inLines: lines)
             return (total, entries.compactMap { JSONValue(jsonText: $0.raw) })
         }
     }
 
     /// Reads the log and its rotated files; a rotation between listing the files and opening
     /// them makes one disappear, so the files are listed again once.
-    private static func reading<T>(_ logFile: String, _ body: (LogReader) throws -> T) throws -> T {
+    private static func reading<T>(_ logFile: String, _ body: ([String]) throws -> T) throws -> T {
         do {
-            return try body(LogReader(paths: LogReader.files(forLog: logFile)))
+            return try body(LogReader.files(forLog: logFile))
         } catch LogReaderError.cannotRead {
-            return try body(LogReader(paths: LogReader.files(forLog: logFile)))
+            return try body(LogReader.files(forLog: logFile))
         }
     }
 

@@ -13,7 +13,7 @@ struct RunRoutes {
     let logger: Logger
 
     var runs: any RunRepository { dependencies.repositories.runs }
-    var logs: RunLogs { RunLogs(layout: dependencies.layout, sink: dependencies.logSink) }
+    var logs: RunLogs { RunLogs(layout: dependencies.layout, sink: dependencies.logSink, index: dependencies.runLogIndex) }
 
     struct Page: Encodable {
         var runs: [RunPayload]
@@ -161,7 +161,7 @@ struct RunRoutes {
         let query = QueryParameters(request)
         let filter = LogFilter(runID: run.runID, playbookID: try query.string("playbook_id", maxLength: 128),
                                verificationID: try query.string("verification_id", maxLength: 128))
-        let (total, entries) = try await logs.lines(filter, limit: try query.int("limit", default: 200, range: 1...5000))
+        let (total, entries) = try await logs.lines(runID: run.runID, filter, limit: try query.int("limit", default: 200, range: 1...5000))
         return JSONResponse.make(LogPage(runID: run.runID, total: total, entries: entries))
     }
 
