@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `grace diagnose` (literal prefilter + regex) against `grep -E` with the same
 # signatures on the same log, in one run. Usage: scripts/bench-diagnose.sh [SIZE_MB] [WORK_DIR]
-# Prints lines/s for both and the ratio. Builds grace in release into .build-release.
+# Prints lines/s for both and the ratio. Builds grace in release into .build-release, unless
+# GRACE_BIN names a binary to measure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1024}
@@ -10,9 +11,13 @@ mkdir -p "$work"
 log="$work/app.log"
 home="$work/home"
 
-echo "building grace (release)..." >&2
-swift build -c release --scratch-path .build-release --product grace >/dev/null
-grace=.build-release/release/grace
+if [[ -n "${GRACE_BIN:-}" ]]; then
+    grace=$GRACE_BIN
+else
+    echo "building grace (release)..." >&2
+    swift build -c release --scratch-path .build-release --product grace >/dev/null
+    grace=.build-release/release/grace
+fi
 
 if [[ ! -s $log ]] || (( $(stat -c %s "$log") < size_mb * 1024 * 1024 * 9 / 10 )); then
     echo "generating a ${size_mb} MB application log in $log..." >&2

@@ -12,6 +12,8 @@
 #   API_DURATION=10    seconds per wrk phase; SEED_RUNS=1000 (x 1,000 steps = 1M steps)
 #   AUDIT_ENTRIES=200000  audit entries verified
 #   OUT=bench-out      where outputs and the table go (kept; ignored by git)
+#   GRACE_BIN=PATH     measure this binary instead of building release (.ci/run passes its debug
+#                      build at tiny sizes so the script cannot rot; such figures mean nothing)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,10 +43,16 @@ now() { date +%s.%N; }
 START_UPTIME=$(uptime)
 START_TIME=$(date -u '+%Y-%m-%d %H:%M UTC')
 
-log "building grace (release) into .build-release ..."
-(cd "$ROOT" && swift build -c release --scratch-path .build-release --product grace) >&2 \
-    || (cd "$ROOT" && swift build -c release --scratch-path .build-release --product grace) >&2 \
-    || die "release build failed"
+GRACE_BIN_GIVEN=${GRACE_BIN:-}
+if [[ -n "$GRACE_BIN_GIVEN" ]]; then
+    BIN=$GRACE_BIN
+    log "measuring $BIN (not a fresh release build)"
+else
+    log "building grace (release) into .build-release ..."
+    (cd "$ROOT" && swift build -c release --scratch-path .build-release --product grace) >&2 \
+        || (cd "$ROOT" && swift build -c release --scratch-path .build-release --product grace) >&2 \
+        || die "release build failed"
+fi
 export GRACE_BIN=$BIN
 
 # ---------------------------------------------------------------- boot time on a fresh home
@@ -100,7 +108,8 @@ PY
 log "audit: $AUDIT_ENTRIES entries ..."
 AHOME="$WORK/audit-home"; mkdir -p "$AHOME"
 (cd "$AHOME" && GRACE_HOME="$AHOME" GRACE_PORT=0 "$BIN" boot >/dev/null 2>&1) || die "grace boot (audit home) failed"
-# Append a valid chain after Grace's own entries, hashed as Sources/GraceStore/Audit/AuditChain.swift does.
+# Append a valid chain after Grace's own entries, hashed as AuditEntry.canonicalBytes
+# (Sources/GraceCore/Audit) does; these entries carry no node_id, so it is not hashed.
 python3 - "$AHOME/databases/grace.db" "$AUDIT_ENTRIES" <<'PY'
 import hashlib, json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); n = int(sys.argv[2])
@@ -134,11 +143,13 @@ python3 - "$AHOME/databases/grace.db" <<'PY'
 import hashlib, sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 prev = "0" * 64
-for row in db.execute("SELECT sequence, timestamp, actor, action, resource, subsystem, payload, result, previous_hash, entry_hash FROM immutable_log ORDER BY sequence"):
-    names = ("sequence", "timestamp", "actor", "action", "resource", "subsystem", "payload", "result", "previous_hash")
-    body = b"".join(n.encode() + b"=" + str(len(str(v).encode())).encode() + b":" + str(v).encode() + b"\n" for n, v in zip(names, row[:9]))
-    assert row[8] == prev and hashlib.sha256(prev.encode() + body).hexdigest() == row[9], row[0]
-    prev = row[9]
+names = ("sequence", "timestamp", "actor", "action", "resource", "subsystem", "payload", "result", "previous_hash", "node_id")
+for row in db.execute("SELECT sequence, timestamp, actor, action, resource, subsystem, payload, result, previous_hash, node_id, entry_hash FROM immutable_log ORDER BY sequence"):
+    # node_id is hashed only when set (entries from before nodes were stored have none).
+    body = b"".join(n.encode() + b"=" + str(len(str(v).encode())).encode() + b":" + str(v).encode() + b"\n"
+                    for n, v in zip(names, row[:10]) if v is not None)
+    assert row[8] == prev and hashlib.sha256(prev.encode() + body).hexdigest() == row[10], row[0]
+    prev = row[10]
 PY
 t1=$(now)
 put audit_python_eps "$(python3 -c "print(int($checked / ($t1 - $t0)))")"
@@ -150,14 +161,14 @@ grep '^BENCH_API ' "$OUT/bench-api.txt" | tr ' ' '\n' | grep '=' | sed 's/\./_/'
 
 # ---------------------------------------------------------------- the table
 END_UPTIME=$(uptime)
-python3 - "$RESULTS" "$START_TIME" "$START_UPTIME" "$END_UPTIME" "$(nproc)" "$LOGS_MB" "$JQ_MB" "$DIAG_MB" "$LOG_LINES" "$BOOTS" "$API_DURATION" <<'PY' | tee "$OUT/table.md"
+python3 - "$RESULTS" "$START_TIME" "$START_UPTIME" "$END_UPTIME" "$(nproc)" "$LOGS_MB" "$JQ_MB" "$DIAG_MB" "$LOG_LINES" "$BOOTS" "$API_DURATION" "${GRACE_BIN_GIVEN:+$BIN}" <<'PY' | tee "$OUT/table.md"
 import sys
 r = {}
 for line in open(sys.argv[1]):
     if "=" in line:
         k, v = line.strip().split("=", 1)
         r[k] = v
-date, up0, up1, cpus, logs_mb, jq_mb, diag_mb, log_lines, boots, api_s = sys.argv[2:12]
+date, up0, up1, cpus, logs_mb, jq_mb, diag_mb, log_lines, boots, api_s, given = sys.argv[2:13]
 f = lambda k: float(r[k])
 load = lambda u: u.split("load average:")[-1].strip()
 rows = []
@@ -182,7 +193,8 @@ row(f"audit verify ({int(r['audit_entries']):,} entries)", f"{f('audit_grace_eps
     f"Python sqlite3 + hashlib same walk {f('audit_python_eps'):,.0f}/s", f"{f('audit_grace_eps') / f('audit_python_eps'):.2f}")
 row("server RSS idle / under load", f"{f('rss_idle_kb') / 1024:.1f} MiB / {f('rss_peak_kb') / 1024:.1f} MiB", "idle",
     f"{f('rss_peak_kb') / f('rss_idle_kb'):.2f} (peak / idle)", "VmRSS after boot; VmHWM after the ingest phase")
-print(f"Measured {date} on {cpus} CPUs with `scripts/bench.sh` (release build); wrk phases of {api_s} s.")
+built = f"the given binary {given}, not a release build: these figures are not Grace's" if given else "release build"
+print(f"Measured {date} on {cpus} CPUs with `scripts/bench.sh` ({built}); wrk phases of {api_s} s.")
 print(f"Load average at start: {load(up0)}; at end: {load(up1)}.")
 print()
 print("| measurement | Grace | reference (same run) | ratio | note |")
