@@ -89,17 +89,8 @@ public struct MonitorService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-            do {
-                try await monitor.pass()
-            } catch {
-                monitor.logger.error("monitor pass failed", metadata: ["subsystem": "monitor", "error": "\(error)"])
-            }
+        await PeriodicPasses(interval: interval, startImmediately: false).run({ try await monitor.pass() }) { error in
+            monitor.logger.error("monitor pass failed", metadata: ["subsystem": "monitor", "error": "\(error)"])
         }
     }
 }

@@ -157,9 +157,13 @@ public struct GraceRepositories: Sendable {
     /// Audit appends that failed since the store opened (every append through ``audit`` is counted).
     public let auditFailures: AuditFailures
     public var minedClusters: any MinedClusterRepository
+    /// Pruning what retention no longer keeps (never the audit chain).
+    public var retention: any RetentionRepository
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
-                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository) {
+                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository,
+                retention: any RetentionRepository) {
+        self.retention = retention
         let failures = AuditFailures()
         self.auditFailures = failures
         self.runs = runs
