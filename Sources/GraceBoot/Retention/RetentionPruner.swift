@@ -93,7 +93,7 @@ public struct RetentionPruner: Sendable {
         let files = RetainedFiles(layout: layout)
         if let cutoff = cutoffs[.trainingRecords] {
             let due = files.trainingRecords(before: cutoff)
-            counts[.trainingRecords] = dryRun ? due.count : try files.remove(due, lockingFolder: nil) { _ in true }
+            counts[.trainingRecords] = dryRun ? due.count : try files.remove(due, lockingFolder: nil) { FileManager.default.fileExists(atPath: $0) }
         }
         if let cutoff = cutoffs[.rotatedLogs] {
             let due = files.rotatedLogs(before: cutoff)
