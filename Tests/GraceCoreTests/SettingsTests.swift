@@ -61,6 +61,10 @@ import Testing
         ("GRACE_ALLOWED_HOSTS", "grace.internal/api", "host names or IP addresses"),
         ("GRACE_ALLOWED_HOSTS", "[fd00::1", "host names or IP addresses"),
         ("GRACE_METRICS_PUBLIC", "sometimes", "true or false"),
+        ("GRACE_RETENTION_DAYS", "a month", "a number of days"),
+        ("GRACE_RETENTION_DAYS", "-1", "a number of days"),
+        ("GRACE_RETENTION_METRICS_DAYS", "inf", "a number of days"),
+        ("GRACE_RETENTION_INTERVAL", "0", "seconds between pruning passes"),
     ])
     func aBadValueNamesTheKeyTheValueAndWhatIsAllowed(key: String, value: String, allowed: String) {
         do {
@@ -72,6 +76,21 @@ import Testing
             #expect(message.contains(key) && message.contains("\"\(value)\"") && message.contains(allowed))
             #expect(message.contains("/tmp/x/.env"))
         }
+    }
+
+    @Test func retentionKeepsForeverUnlessSetAndOverridesWinPerGroup() throws {
+        let unset = try GraceSettings(values: [:]).retention
+        #expect(!unset.isEnabled && unset.intervalSeconds == 3600)
+        #expect(RetentionSettings.Group.allCases.allSatisfy { unset.days(for: $0) == nil })
+        let set = try GraceSettings(values: values(["GRACE_RETENTION_DAYS": "30", "GRACE_RETENTION_METRICS_DAYS": "0.5",
+                                                    "GRACE_RETENTION_LOGS_DAYS": "0", "GRACE_RETENTION_INTERVAL": "60"])).retention
+        #expect(set.days(for: .runs) == 30 && set.days(for: .training) == 30)
+        #expect(set.days(for: .metrics) == 0.5)
+        #expect(set.days(for: .logs) == nil, "an override of 0 keeps that group forever")
+        #expect(set.intervalSeconds == 60 && set.isEnabled)
+        let onlyOne = try GraceSettings(values: values(["GRACE_RETENTION_RUNS_DAYS": "7"])).retention
+        #expect(onlyOne.isEnabled && onlyOne.days(for: .runs) == 7 && onlyOne.days(for: .metrics) == nil)
+        #expect(RetainedKind.allCases.allSatisfy { RetentionSettings.Group.allCases.contains($0.group) })
     }
 
     @Test func hostHeadersAreParsedAndLoopbackIsRecognised() {

@@ -18,7 +18,7 @@ import Testing
         #expect(health.allSatisfy { $0.isHealthy })
         #expect(health[0].appliedMigrations == ["v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by",
                                               "v6_truthful_outcomes", "v7_mined_clusters"])
-        #expect(health[1].appliedMigrations == ["v1_metrics", "v2_node_id"])
+        #expect(health[1].appliedMigrations == ["v1_metrics", "v2_node_id", "v9_retention"])
         try second.close()
     }
 

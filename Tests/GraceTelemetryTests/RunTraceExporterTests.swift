@@ -189,6 +189,7 @@ final class FlakyRuns: RunRepository {
     func create(_ run: AgentRun) async throws -> AgentRun { try await base.create(run) }
     func run(id: String) async throws -> AgentRun? { try await base.run(id: id) }
     func activeRuns() async throws -> [AgentRun] { try await base.activeRuns() }
+    func count(matching query: RunQuery) async throws -> Int { try await base.count(matching: query) }
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
         try await base.complete(runID: runID, status: status, at: timestamp)
     }

@@ -306,9 +306,6 @@ public struct StartupDashboardBuilder: Sendable {
         .init(title: "Prometheus metrics", href: "/metrics"),
     ]
 
-    /// Upper bound on rows read to count pending approvals and today's playbook runs.
-    static let countCap = 10_000
-
     public let repositories: GraceRepositories
     public let layout: GraceHomeLayout
     /// Needed for the preconditions behind predicted failures (required secrets); without it,
@@ -330,11 +327,12 @@ public struct StartupDashboardBuilder: Sendable {
     /// Reads the store and the boot report; store errors are thrown, a missing report is `unknown`.
     public func build(now: Date = Date()) async throws -> StartupDashboard {
         let report = Self.lastBootReport(in: layout)
-        let active = try await repositories.runs.activeRuns()
-        let pending = try await repositories.approvals.approvals(status: .pending, limit: Self.countCap)
+        let active = try await repositories.runs.count(matching: RunQuery(status: .active))
+        let pending = try await repositories.approvals.count(status: .pending)
         let latest = try await repositories.metrics.latestPerMetric()
         let playbooks = try await repositories.playbooks.playbooks()
-        let today = try await repositories.playbooks.runs(since: Self.startOfDay(now), limit: Self.countCap)
+        // Observed (dry-run) and not yet started runs did not execute anything.
+        let executedToday = try await repositories.playbooks.countRuns(since: Self.startOfDay(now), excluding: [.observed, .pending])
         let verification = try await repositories.verifications.recent(limit: 1).first
         let service = try await serviceSummary(now: now)
 
@@ -353,23 +351,22 @@ public struct StartupDashboardBuilder: Sendable {
         // The same inputs `grace patterns` scores from: the last ten training records, newest first.
         let records = LearningSummary.recentTrainingRecords(layout, limit: 10)
         let healthScore = Learning.healthScore(recentBootStatuses: records.map(\.outcome), metricBands: latest.map(\.latestBand),
-                                               pendingApprovals: pending.count)
+                                               pendingApprovals: pending)
         let predictions = Learning.predictFailures(
             recentBoots: records.map(\.patterns),
             preconditions: settings.map { LearningSummary.currentPreconditions(layout, $0) } ?? Learning.Preconditions())
-        let (issues, recommendations) = Self.advice(report: report, pendingApprovals: pending.count, critical: critical.map(\.metricID),
+        let (issues, recommendations) = Self.advice(report: report, pendingApprovals: pending, critical: critical.map(\.metricID),
                                                     warnings: warnings, lastVerification: verification)
         return StartupDashboard(
             bootStatus: report?.status.rawValue ?? "unknown",
             bootTimestamp: report?.startedAt,
             bootDurationMS: report?.durationMS,
-            activeRuns: active.count,
-            pendingApprovals: pending.count,
+            activeRuns: active,
+            pendingApprovals: pending,
             metricsHealth: latest.map(\.latestBand).max()?.rawValue ?? "unknown",
             criticalMetrics: critical,
             playbooksAvailable: playbooks.count,
-            // Observed (dry-run) and not yet started runs did not execute anything.
-            playbooksExecutedToday: today.filter { $0.status != .observed && $0.status != .pending }.count,
+            playbooksExecutedToday: executedToday,
             lastVerification: verification.map {
                 .init(type: $0.verificationType, result: $0.result, passed: $0.passed, timestamp: $0.createdAt)
             },

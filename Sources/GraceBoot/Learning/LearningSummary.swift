@@ -39,7 +39,7 @@ public struct LearningSummary: Sendable, Codable {
         }
         let records = recentTrainingRecords(layout, limit: 10)
         let bands = try await repositories.metrics.latestPerMetric().map(\.latestBand)
-        let pending = try await repositories.approvals.approvals(status: .pending, limit: 10_000).count
+        let pending = try await repositories.approvals.count(status: .pending)
         let score = Learning.healthScore(recentBootStatuses: records.map(\.outcome), metricBands: bands, pendingApprovals: pending)
         let predictions = Learning.predictFailures(recentBoots: records.map(\.patterns), preconditions: currentPreconditions(layout, settings))
         return LearningSummary(healthScore: score, predictions: predictions, patterns: patterns)

@@ -46,10 +46,10 @@ public struct ContinuousMonitor: Sendable {
             growth = max(0, logBytes - lastBytes) / (now.timeIntervalSince(lastTime) / 60)
         }
         values["log_growth_bytes_per_minute"] = (growth, ["log_bytes": .number(logBytes)])
-        values["pending_approvals"] = (Double(try await repositories.approvals.approvals(status: .pending, limit: 10_000).count), [:])
+        values["pending_approvals"] = (Double(try await repositories.approvals.count(status: .pending)), [:])
         let hourAgo = Timestamp.string(from: now.addingTimeInterval(-3600))
-        let failed = try await repositories.runs.runs(matching: RunQuery(status: .failed, limit: 1000)).filter { $0.startedAt >= hourAgo }
-        values["failed_runs_last_hour"] = (Double(failed.count), [:])
+        let failed = try await repositories.runs.count(matching: RunQuery(status: .failed, startedAfter: hourAgo))
+        values["failed_runs_last_hour"] = (Double(failed), [:])
 
         let windowEnd = Timestamp.string(from: now)
         let snapshots: [MetricSnapshot] = MetricCatalog.builtIn.compactMap { definition in
@@ -89,17 +89,8 @@ public struct MonitorService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-            do {
-                try await monitor.pass()
-            } catch {
-                monitor.logger.error("monitor pass failed", metadata: ["subsystem": "monitor", "error": "\(error)"])
-            }
+        await PeriodicPasses(interval: interval, startImmediately: false).run({ try await monitor.pass() }) { error in
+            monitor.logger.error("monitor pass failed", metadata: ["subsystem": "monitor", "error": "\(error)"])
         }
     }
 }

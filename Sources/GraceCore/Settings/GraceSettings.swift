@@ -47,6 +47,8 @@ public struct GraceSettings: Sendable, Equatable {
     public var secretValues: [String]
     /// The user's service to boot and supervise, when `GRACE_TARGET_COMMAND` is set.
     public var target: TargetSettings?
+    /// What is pruned and when (`GRACE_RETENTION_*`); keeps everything by default.
+    public var retention: RetentionSettings
 
     // Several nodes on one PostgreSQL (issue 9).
     /// `GRACE_DATABASE_URL`: the shared PostgreSQL store; nil keeps the embedded SQLite files.
@@ -99,7 +101,7 @@ extension GraceSettings {
         "GRACE_SNAPSHOT_KEEP", "GRACE_DATABASE_WAIT_SECONDS", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "GRACE_APPROVAL_EXPIRY_HOURS", "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
         "GRACE_DATABASE_URL", "GRACE_NODE_ID",
-    ] + TargetSettings.keys
+    ] + RetentionSettings.keys + TargetSettings.keys
 
     /// Parses and validates `values`; throws a ``SettingsError`` listing every invalid key.
     public init(values: [String: SettingValue]) throws(SettingsError) {
@@ -139,6 +141,7 @@ extension GraceSettings {
         nodeID = reader.string("GRACE_NODE_ID", default: Self.defaultNodeID,
                                allowed: "a node name: letters, digits, '.', '-' or '_', at most 64 characters") { Self.isNodeID($0) }
         if let password = databaseURL?.password, password.count >= 4 { secretValues = (secretValues + [password]).sorted() }
+        retention = RetentionSettings.read(&reader)
         target = TargetSettings.read(&reader)
         if !reader.problems.isEmpty { throw SettingsError(problems: reader.problems) }
     }

@@ -88,7 +88,7 @@ struct HealthRoutes {
             if health.auditFailures.count > 0 { health.status = "degraded" }
             var status = HTTPResponse.Status.ok
             do {
-                health.activeRuns = try await dependencies.repositories.runs.activeRuns().count
+                health.activeRuns = try await dependencies.repositories.runs.count(matching: RunQuery(status: .active))
             } catch {
                 health.status = "degraded"
                 // What the API would answer for it: store errors name the backend, never its address.

@@ -22,8 +22,8 @@ struct MetricRoutes {
             return JSONResponse.make(List(snapshots: Array(snapshots.prefix(limit))))
         }
         api.get("/metrics") { _, _ in
-            let active = try await dependencies.repositories.runs.activeRuns().count
-            let pending = try await dependencies.repositories.approvals.approvals(status: .pending, limit: 10_000).count
+            let active = try await dependencies.repositories.runs.count(matching: RunQuery(status: .active))
+            let pending = try await dependencies.repositories.approvals.count(status: .pending)
             let text = metrics.render(activeRuns: active, pendingApprovals: pending,
                                       uptimeSeconds: Date().timeIntervalSince(dependencies.startedAt))
             return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")

@@ -50,7 +50,7 @@ struct StartupRoutes {
             })
             do {
                 summary.playbooks = try await dependencies.repositories.playbooks.playbooks().count
-                summary.pendingApprovals = try await dependencies.repositories.approvals.approvals(status: .pending, limit: 10_000).count
+                summary.pendingApprovals = try await dependencies.repositories.approvals.count(status: .pending)
             } catch {
                 // A probe wants to hear that the database is the problem, not get a bare failure.
                 summary.database = "error: \(APIError.from(error).message)"

@@ -242,6 +242,12 @@ struct PostgresSession: Sendable {
         try await fetchAll(statement, map).first
     }
 
+    /// The single number a `SELECT COUNT(*) AS n ...` statement returns.
+    func count(_ statement: SQLStatement) async throws -> Int {
+        let value = try await fetchOne(statement) { try $0.integer("n") }
+        return Int((value ?? nil) ?? 0)
+    }
+
     /// Runs a statement and reads any rows it returns to the end, so the connection is free for the next.
     func execute(_ statement: SQLStatement) async throws {
         for try await _ in try await connection.query(statement.postgresQuery, logger: logger) {}

@@ -31,6 +31,10 @@ struct PostgresRunRepository: RunRepository {
         try await runs(matching: RunQuery(status: .active, limit: 1000))
     }
 
+    func count(matching query: RunQuery) async throws -> Int {
+        try await database.read { session in try await session.count(StoreStatements.countRuns(query)) }
+    }
+
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
         try await database.transaction { session in
             let stored = try await session.fetchOne(StoreStatements.selectRun(runID, .postgres, locking: true), AgentRun.init(row:))
@@ -103,6 +107,10 @@ struct PostgresApprovalRepository: ApprovalRepository {
         try await database.read { session in
             try await session.fetchAll(StoreStatements.selectApprovals(status: status, node: node, limit: limit), ApprovalRequest.init(row:))
         }
+    }
+
+    func count(status: ApprovalRequest.Status?, node: String?) async throws -> Int {
+        try await database.read { session in try await session.count(StoreStatements.countApprovals(status: status, node: node)) }
     }
 
     func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest {
@@ -245,6 +253,12 @@ struct PostgresPlaybookRepository: PlaybookRepository {
     func runs(since timestamp: String?, limit: Int) async throws -> [PlaybookRun] {
         try await database.read { session in
             try await session.fetchAll(StoreStatements.playbookRuns(since: timestamp, limit: limit), PlaybookRun.init(row:))
+        }
+    }
+
+    func countRuns(since timestamp: String, excluding excluded: [PlaybookRun.Status]) async throws -> Int {
+        try await database.read { session in
+            try await session.count(StoreStatements.countPlaybookRuns(since: timestamp, excluding: excluded))
         }
     }
 

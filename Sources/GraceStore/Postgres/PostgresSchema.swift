@@ -194,6 +194,10 @@ enum PostgresSchema {
         ]),
         // Templates of failures no pattern matched, to suggest patterns (same table as SQLite's v7).
         Migration(id: "pg_v5_mined_clusters", statements: [MinedClusterSchema.createTable]),
+        // Retention deletes snapshots by age in batches, oldest first (SQLite's metrics v9_retention).
+        Migration(id: "pg_v7_retention", statements: [
+            "CREATE INDEX metrics_snapshots_created ON metrics_snapshots(created_at)",
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

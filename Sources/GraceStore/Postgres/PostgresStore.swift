@@ -21,7 +21,8 @@ public final class PostgresStore: Sendable {
             metrics: PostgresMetricsRepository(database: database, nodeID: nodeID),
             verifications: PostgresVerificationRepository(database: database),
             playbooks: PostgresPlaybookRepository(database: database),
-            minedClusters: PostgresMinedClusterRepository(database: database))
+            minedClusters: PostgresMinedClusterRepository(database: database),
+            retention: PostgresRetentionRepository(database: database))
     }
 
     /// Connects and applies pending migrations (nodes starting together take turns).

@@ -10,11 +10,14 @@ public struct RunQuery: Sendable, Equatable {
     /// Only runs that ended at or after this timestamp (the stored text form), oldest end first
     /// (then by run id) instead of newest start first: a cursor for readers that follow ended runs.
     public var endedAfter: String?
+    /// Only runs that started at or after this timestamp (the stored text form).
+    public var startedAfter: String?
     public var limit: Int
     public var offset: Int
 
     public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
-                endedAfter: String? = nil, limit: Int = 50, offset: Int = 0) {
+                endedAfter: String? = nil, startedAfter: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.startedAfter = startedAfter
         self.status = status
         self.kind = kind
         self.subsystem = subsystem
@@ -49,7 +52,10 @@ public protocol RunRepository: Sendable {
     func create(_ run: AgentRun) async throws -> AgentRun
     func run(id: String) async throws -> AgentRun?
     func runs(matching query: RunQuery) async throws -> [AgentRun]
+    /// The active runs, newest first, at most 1,000 (a listing; ``count(matching:)`` counts them all).
     func activeRuns() async throws -> [AgentRun]
+    /// How many runs match `query`'s filters (its limit and offset aside), counted by the database.
+    func count(matching query: RunQuery) async throws -> Int
     /// Ends an active run; completing a run twice is a ``StoreError/conflict(_:)``.
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun
     /// Adds a step to an active run; unknown or finished runs are refused.
@@ -73,6 +79,8 @@ public protocol ApprovalRepository: Sendable {
     func approval(id: String) async throws -> ApprovalRequest?
     /// Newest first; `node` keeps only the requests that node raised (and will execute).
     func approvals(status: ApprovalRequest.Status?, node: String?, limit: Int) async throws -> [ApprovalRequest]
+    /// How many requests have `status` (any when nil) and were raised by `node` (any when nil), counted by the database.
+    func count(status: ApprovalRequest.Status?, node: String?) async throws -> Int
     /// Approves or rejects a pending request; deciding twice is a conflict. `by` is who
     /// authenticated, `claimedBy` the name they gave (stored beside it, never in its place).
     func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest
@@ -91,6 +99,10 @@ public protocol ApprovalRepository: Sendable {
 extension ApprovalRepository {
     public func approvals(status: ApprovalRequest.Status?, limit: Int) async throws -> [ApprovalRequest] {
         try await approvals(status: status, node: nil, limit: limit)
+    }
+
+    public func count(status: ApprovalRequest.Status?) async throws -> Int {
+        try await count(status: status, node: nil)
     }
 }
 
@@ -124,6 +136,8 @@ public protocol PlaybookRepository: Sendable {
     func playbooks() async throws -> [PlaybookRecord]
     func record(_ run: PlaybookRun) async throws
     func runs(since timestamp: String?, limit: Int) async throws -> [PlaybookRun]
+    /// How many playbook runs started at or after `timestamp` with a status not in `excluded`, counted by the database.
+    func countRuns(since timestamp: String, excluding excluded: [PlaybookRun.Status]) async throws -> Int
     /// The runs of `playbookID` for `patternID` that governance decided to execute, started at or
     /// after `timestamp`, oldest first: what the circuit breaker counts.
     func executions(playbookID: String, patternID: String, since timestamp: String) async throws -> [PlaybookRun]
@@ -143,9 +157,13 @@ public struct GraceRepositories: Sendable {
     /// Audit appends that failed since the store opened (every append through ``audit`` is counted).
     public let auditFailures: AuditFailures
     public var minedClusters: any MinedClusterRepository
+    /// Pruning what retention no longer keeps (never the audit chain).
+    public var retention: any RetentionRepository
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
-                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository) {
+                verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository,
+                retention: any RetentionRepository) {
+        self.retention = retention
         let failures = AuditFailures()
         self.auditFailures = failures
         self.runs = runs

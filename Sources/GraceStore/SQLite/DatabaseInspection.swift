@@ -156,10 +156,15 @@ extension SQLiteStore {
     public func fileSizes() -> [String: Int] {
         var sizes: [String: Int] = [:]
         for (name, path) in [("grace.db", layout.graceDatabase), ("metrics.db", layout.metricsDatabase)] {
-            sizes[name] = ["", "-wal"].reduce(0) { total, suffix in
-                total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
-            }
+            sizes[name] = Self.bytesOnDisk(path)
         }
         return sizes
+    }
+
+    /// The bytes of a database file and its write-ahead log (0 for a file that is not there).
+    static func bytesOnDisk(_ path: String) -> Int {
+        ["", "-wal"].reduce(0) { total, suffix in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
+        }
     }
 }

@@ -29,6 +29,10 @@ struct SQLiteApprovalRepository: ApprovalRepository {
         }
     }
 
+    func count(status: ApprovalRequest.Status?, node: String?) async throws -> Int {
+        try await database.read { db in try db.count(StoreStatements.countApprovals(status: status, node: node)) }
+    }
+
     func decide(id: String, approve: Bool, by: String, claimedBy: String?, reason: String?) async throws -> ApprovalRequest {
         try await database.write { db in
             let request = try StoreRules.deciding(try Self.fetch(db, id: id), id: id, approve: approve, by: by, claimedBy: claimedBy, reason: reason,

@@ -9,6 +9,11 @@ struct SQLiteConnection: Sendable {
         do { return try await pool.write(body) } catch { throw StoreError.wrap(error, path: path) }
     }
 
+    /// Outside a transaction: for statements SQLite refuses inside one (`VACUUM`, checkpoints, incremental vacuum).
+    func writeWithoutTransaction<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do { return try await pool.writeWithoutTransaction(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do { return try await pool.read(body) } catch { throw StoreError.wrap(error, path: path) }
     }

@@ -25,12 +25,20 @@ enum SQLiteDatabase {
     /// to the file (GRDB makes sure the WAL exists), and a damaged or newer database must be
     /// left byte for byte as it was.
     static func open(path: String, migrator: DatabaseMigrator, busyTimeout: TimeInterval = busyTimeout) throws -> DatabasePool {
+        var configuration = configuration(busyTimeout: busyTimeout)
         if FileManager.default.fileExists(atPath: path) {
             try checkUsable(path: path, migrator: migrator)
+        } else {
+            // Chosen before the first table exists, the only time SQLite lets it be chosen without a
+            // full VACUUM: retention's deletes then give their pages back (`PRAGMA incremental_vacuum`).
+            // The pool's readers are read-only connections: the writer, first to open, sets it.
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+            }
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
+            pool = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(pool)
         } catch {
             throw classify(error, path: path)

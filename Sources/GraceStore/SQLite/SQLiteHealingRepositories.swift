@@ -38,6 +38,10 @@ struct SQLitePlaybookRepository: PlaybookRepository {
         }
     }
 
+    func countRuns(since timestamp: String, excluding excluded: [PlaybookRun.Status]) async throws -> Int {
+        try await database.read { db in try db.count(StoreStatements.countPlaybookRuns(since: timestamp, excluding: excluded)) }
+    }
+
     func executions(playbookID: String, patternID: String, since timestamp: String) async throws -> [PlaybookRun] {
         try await database.read { db in
             try db.fetchAll(StoreStatements.playbookExecutions(playbookID: playbookID, patternID: patternID, since: timestamp))

@@ -34,6 +34,10 @@ struct SQLiteRunRepository: RunRepository {
         try await runs(matching: RunQuery(status: .active, limit: 1000))
     }
 
+    func count(matching query: RunQuery) async throws -> Int {
+        try await database.read { db in try db.count(StoreStatements.countRuns(query)) }
+    }
+
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
         try await database.write { db in
             let run = try StoreRules.completing(try Self.fetchRun(db, id: runID), runID: runID, status: status, at: timestamp)

@@ -14,6 +14,11 @@ extension Database {
     func fetchOne(_ statement: SQLStatement) throws -> Row? {
         try Row.fetchOne(self, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
     }
+
+    /// The single number a `SELECT COUNT(*) ...` statement returns.
+    func count(_ statement: SQLStatement) throws -> Int {
+        try Int.fetchOne(self, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue))) ?? 0
+    }
 }
 
 extension SQLValue {

@@ -36,7 +36,8 @@ public final class SQLiteStore: Sendable {
             metrics: SQLiteMetricsRepository(database: metrics, nodeID: nodeID),
             verifications: SQLiteVerificationRepository(database: grace),
             playbooks: SQLitePlaybookRepository(database: grace),
-            minedClusters: SQLiteMinedClusterRepository(database: grace))
+            minedClusters: SQLiteMinedClusterRepository(database: grace),
+            retention: SQLiteRetentionRepository(grace: grace, metrics: metrics))
     }
 
     /// Checkpoints the write-ahead logs into the database files and closes both databases;

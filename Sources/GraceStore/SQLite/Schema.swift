@@ -240,6 +240,10 @@ enum Schema {
         migrator.registerMigration("v2_node_id") { db in
             try db.execute(sql: "ALTER TABLE metrics_snapshots ADD COLUMN node_id TEXT")
         }
+        migrator.registerMigration("v9_retention") { db in
+            // Retention deletes snapshots by age in batches, oldest first.
+            try db.execute(sql: "CREATE INDEX metrics_snapshots_created ON metrics_snapshots(created_at)")
+        }
         return migrator
     }
 }

@@ -36,7 +36,8 @@ enum StoreStatements {
         SQLStatement("SELECT * FROM agent_runs WHERE run_id = ?" + (locking ? dialect.lockRow : ""), [.text(runID)])
     }
 
-    static func selectRuns(_ query: RunQuery) -> SQLStatement {
+    /// The `WHERE` clause of a run query (empty without filters) and its arguments.
+    private static func runFilter(_ query: RunQuery) -> (sql: String, arguments: [SQLValue]) {
         var clauses: [String] = []
         var arguments: [SQLValue] = []
         if let status = query.status { clauses.append("status = ?"); arguments.append(.text(status.rawValue)) }
@@ -44,11 +45,22 @@ enum StoreStatements {
         if let subsystem = query.subsystem { clauses.append("subsystem = ?"); arguments.append(.text(subsystem)) }
         if let node = query.node { clauses.append("node_id = ?"); arguments.append(.text(node)) }
         if let endedAfter = query.endedAfter { clauses.append("ended_at >= ?"); arguments.append(.text(endedAfter)) }
-        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        if let startedAfter = query.startedAfter { clauses.append("started_at >= ?"); arguments.append(.text(startedAfter)) }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func selectRuns(_ query: RunQuery) -> SQLStatement {
+        let (filter, arguments) = runFilter(query)
         // Timestamps are fixed-width text, so text order is time order on both backends.
         let order = query.endedAfter == nil ? "started_at DESC, run_id" : "ended_at, run_id"
-        arguments += [SQLValue(max(0, query.limit)), SQLValue(max(0, query.offset))]
-        return SQLStatement("SELECT * FROM agent_runs \(filter) ORDER BY \(order) LIMIT ? OFFSET ?", arguments)
+        return SQLStatement("SELECT * FROM agent_runs \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+                            arguments + [SQLValue(max(0, query.limit)), SQLValue(max(0, query.offset))])
+    }
+
+    /// How many runs match `query` (its limit and offset aside), counted by the database.
+    static func countRuns(_ query: RunQuery) -> SQLStatement {
+        let (filter, arguments) = runFilter(query)
+        return SQLStatement("SELECT COUNT(*) AS n FROM agent_runs \(filter)", arguments)
     }
 
     static func completeRun(_ run: AgentRun) -> SQLStatement {
@@ -111,14 +123,23 @@ enum StoreStatements {
         SQLStatement("SELECT * FROM approval_requests WHERE event_id = ?" + (locking ? dialect.lockRow : ""), [.text(id)])
     }
 
-    static func selectApprovals(status: ApprovalRequest.Status?, node: String? = nil, limit: Int) -> SQLStatement {
+    private static func approvalFilter(status: ApprovalRequest.Status?, node: String?) -> (sql: String, arguments: [SQLValue]) {
         var clauses: [String] = []
         var arguments: [SQLValue] = []
         if let status { clauses.append("status = ?"); arguments.append(.text(status.rawValue)) }
         if let node { clauses.append("node_id = ?"); arguments.append(.text(node)) }
-        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func selectApprovals(status: ApprovalRequest.Status?, node: String? = nil, limit: Int) -> SQLStatement {
+        let (filter, arguments) = approvalFilter(status: status, node: node)
         return SQLStatement("SELECT * FROM approval_requests \(filter) ORDER BY created_at DESC, id DESC LIMIT ?",
                             arguments + [SQLValue(max(0, limit))])
+    }
+
+    static func countApprovals(status: ApprovalRequest.Status?, node: String?) -> SQLStatement {
+        let (filter, arguments) = approvalFilter(status: status, node: node)
+        return SQLStatement("SELECT COUNT(*) AS n FROM approval_requests \(filter)", arguments)
     }
 
     static func decideApproval(_ request: ApprovalRequest) -> SQLStatement {
@@ -246,6 +267,13 @@ enum StoreStatements {
     static func playbookRuns(since timestamp: String?, limit: Int) -> SQLStatement {
         SQLStatement("SELECT * FROM playbook_runs WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?",
                      [.text(timestamp ?? ""), SQLValue(max(0, limit))])
+    }
+
+    /// Playbook runs started at or after `timestamp` whose status is not one of `excluded`.
+    static func countPlaybookRuns(since timestamp: String, excluding excluded: [PlaybookRun.Status]) -> SQLStatement {
+        let exclusion = excluded.isEmpty ? "" : " AND status NOT IN (" + excluded.map { _ in "?" }.joined(separator: ", ") + ")"
+        return SQLStatement("SELECT COUNT(*) AS n FROM playbook_runs WHERE started_at >= ?" + exclusion,
+                            [.text(timestamp)] + excluded.map { .text($0.rawValue) })
     }
 
     static func playbookExecutions(playbookID: String, patternID: String, since timestamp: String) -> SQLStatement {

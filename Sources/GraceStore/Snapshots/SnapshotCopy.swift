@@ -23,12 +23,12 @@ extension SnapshotStore {
     /// a file nobody has inspected yet, and into a damaged one it would destroy evidence. A file
     /// SQLite says is not a database, or corrupt, is kept raw, as evidence, marked damaged. A
     /// database another process holds locked throws ``StoreError/locked(path:reason:holders:)``.
-    func copyDatabase(from path: String, to destination: String) throws -> DatabaseCopy {
+    func copyDatabase(from path: String, to destination: String, backupAPI: Bool = false) throws -> DatabaseCopy {
         let walSHA256 = Self.hasContent(path + "-wal") ? try Self.sha256(ofFile: path + "-wal") : nil
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.copyBusyTimeout)
         do {
-            if walSHA256 == nil {
+            if walSHA256 == nil && !backupAPI {
                 let queue = try DatabaseQueue(path: path, configuration: configuration)
                 defer { try? queue.close() }
                 let copiedUnderLock = try queue.writeWithoutTransaction { db -> Bool in

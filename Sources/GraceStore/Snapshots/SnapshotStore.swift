@@ -80,10 +80,14 @@ public struct SnapshotStore: Sendable {
 
     public let layout: GraceHomeLayout
     public let extraFiles: [CoveredFile]
+    /// The folder holding the snapshot folders: the home's `storage/snapshots`, or for a backup
+    /// (``HomeBackup``) the folder the backup folder is in.
+    public let snapshotsDirectory: String
 
-    public init(layout: GraceHomeLayout, extraFiles: [CoveredFile] = []) {
+    public init(layout: GraceHomeLayout, extraFiles: [CoveredFile] = [], snapshotsDirectory: String? = nil) {
         self.layout = layout
         self.extraFiles = extraFiles
+        self.snapshotsDirectory = snapshotsDirectory ?? layout.snapshotsDirectory
     }
 
     /// The store of a home that may supervise a service: its files are covered too.
@@ -112,15 +116,27 @@ public struct SnapshotStore: Sendable {
         let directory = try makeDirectory(prefix: reason)
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(atPath: directory) } }
+        let manifest = try fill(directory, bootID: bootID, reason: reason, gitSHA: gitSHA, platform: platform)
+        finished = true
+        return manifest
+    }
+
+    /// Copies every covered file into the empty folder `directory` and writes its manifest (the
+    /// snapshot's id is the folder's name). `backupAPI` copies every database with SQLite's online
+    /// backup API, even one a byte copy under its write lock would do for.
+    /// `kinds` limits the covered files copied; `extra` are entries for files the caller already
+    /// put into the folder (a PostgreSQL dump).
+    func fill(_ directory: String, bootID: String?, reason: String, gitSHA: String?, platform: String,
+              backupAPI: Bool = false, kinds: Set<SnapshotManifest.File.Kind>? = nil, extra: [SnapshotManifest.File] = []) throws -> SnapshotManifest {
         let id = URL(fileURLWithPath: directory).lastPathComponent
         var files: [SnapshotManifest.File] = []
-        for covered in coveredFiles {
+        for covered in coveredFiles where kinds?.contains(covered.kind) ?? true {
             let destination = directory + "/" + covered.name
             var file = SnapshotManifest.File(name: covered.name, path: covered.relativePath, base: covered.base, kind: covered.kind, state: .absent)
             if FileManager.default.fileExists(atPath: covered.path) {
                 switch covered.kind {
                 case .database:
-                    let copy = try copyDatabase(from: covered.path, to: destination)
+                    let copy = try copyDatabase(from: covered.path, to: destination, backupAPI: backupAPI)
                     (file.state, file.method, file.sourceSHA256, file.walSHA256) = (copy.state, copy.method, copy.sourceSHA256, copy.walSHA256)
                     file.healthy = file.state == .copied && DatabaseInspection.isHealthyCopy(of: covered.name, at: destination)
                 case .settings, .knowledgeBase:
@@ -132,23 +148,23 @@ public struct SnapshotStore: Sendable {
             }
             files.append(file)
         }
+        files += extra
         let settingsHash = files.first { $0.kind == .settings }?.sha256
         let manifest = SnapshotManifest(snapshotID: id, bootID: bootID, createdAt: Timestamp.now(), reason: reason, gitSHA: gitSHA,
                                         settingsHash: settingsHash, platform: platform, files: files)
         try write(manifest, to: directory + "/manifest.json")
-        finished = true
         return manifest
     }
 
     /// Every snapshot, newest first; folders without a readable manifest are skipped.
     public func list() -> [SnapshotManifest] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.snapshotsDirectory)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: snapshotsDirectory)) ?? []
         return names.compactMap { try? manifest(id: $0) }.sorted { ($0.createdAt, $0.snapshotID) > ($1.createdAt, $1.snapshotID) }
     }
 
     public func manifest(id: String) throws -> SnapshotManifest {
         guard Self.isSafeID(id) else { throw SnapshotError.notFound(id) }
-        let path = layout.snapshotsDirectory + "/" + id + "/manifest.json"
+        let path = snapshotsDirectory + "/" + id + "/manifest.json"
         guard let data = FileManager.default.contents(atPath: path) else { throw SnapshotError.notFound(id) }
         do {
             return try JSONDecoder().decode(SnapshotManifest.self, from: data)
@@ -159,7 +175,7 @@ public struct SnapshotStore: Sendable {
 
     /// The path of a file's copy inside snapshot `id`.
     public func copyPath(id: String, name: String) -> String {
-        layout.snapshotsDirectory + "/" + id + "/" + name
+        snapshotsDirectory + "/" + id + "/" + name
     }
 
     /// Compares every copied file with its recorded SHA-256; returns the problems found.

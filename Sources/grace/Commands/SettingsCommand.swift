@@ -33,7 +33,7 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
             ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0.displayURL) (password masked)" } ?? "(not set: SQLite in the home)"),
             ("GRACE_NODE_ID", settings.nodeID),
-        ] + targetRows(settings.target)
+        ] + retentionRows(settings.retention) + targetRows(settings.target)
         // Trace export follows the OpenTelemetry variables of the process environment, not Grace's settings.
         let telemetry = ("OTLP traces", TraceExport.summary(environment: ProcessInfo.processInfo.environment))
         let width = (rows + [telemetry]).map(\.0.count).max() ?? 0
@@ -45,6 +45,13 @@ struct SettingsCommand: ParsableCommand {
         // The values are shown either way (they say where GRACE_HOME came from); a home folder that is not
         // there is exit 2. An empty folder is a home before its first boot: settings reads, it creates nothing.
         try GlobalOptions.requireHome(loaded, folderOnly: true)
+    }
+
+    private func retentionRows(_ retention: RetentionSettings) -> [(String, String)] {
+        func days(_ value: Double?) -> String { value.map { "\($0.formatted()) days" } ?? "forever" }
+        return [("GRACE_RETENTION_DAYS", days(retention.days.flatMap { $0 > 0 ? $0 : nil }))]
+            + RetentionSettings.Group.allCases.map { ($0.key, days(retention.days(for: $0))) }
+            + [("GRACE_RETENTION_INTERVAL", String(retention.intervalSeconds))]
     }
 
     private func targetRows(_ target: TargetSettings?) -> [(String, String)] {

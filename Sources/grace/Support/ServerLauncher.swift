@@ -60,6 +60,12 @@ final class ServerLauncher: ServiceLauncher {
                                           interval: .seconds(settings.monitorIntervalSeconds))),
         ]
         if let logSink { services.append(.init(service: LogFlushService(sink: logSink))) }
+        if settings.retention.isEnabled {
+            services.append(.init(service: RetentionService(
+                pruner: RetentionPruner(settings: settings.retention, layout: context.layout, repositories: store.repositories,
+                                        logger: Logger(label: "grace.retention")),
+                interval: .seconds(settings.retention.intervalSeconds))))
+        }
         // Approved playbooks this node raised run here, whichever node approved them.
         let approvalLogger = Logger(label: "grace.approvals")
         if let healer = try? SelfHealer.forHome(settings: settings, repositories: store.repositories, logger: approvalLogger) {
