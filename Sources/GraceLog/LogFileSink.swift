@@ -251,6 +251,20 @@ public final class LogFileSink: Sendable {
 
     /// Opens and exclusively locks the folder holding `path`; -1 when that is not possible
     /// (rotation then goes ahead unlocked, as a single process needs no lock).
+    /// Runs `body` holding the exclusive lock rotation takes on the folder of the log at `path`,
+    /// so whoever else renames or deletes rotated files (retention) never races a rotation.
+    /// Without the lock (the folder cannot be opened) `body` still runs: rotation does the same.
+    public static func withRotationLock<T>(ofLog path: String, _ body: () throws -> T) rethrows -> T {
+        let lock = lockFolder(of: path)
+        defer {
+            if lock >= 0 {
+                _ = flock(lock, LOCK_UN)
+                _ = systemClose(lock)
+            }
+        }
+        return try body()
+    }
+
     private static func lockFolder(of path: String) -> Int32 {
         var folder = "."
         if let slash = path.lastIndex(of: "/") { folder = slash == path.startIndex ? "/" : String(path[..<slash]) }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import GraceCore
+import GraceLog
 
 /// The files of a home that retention prunes: boot training records and rotated log files.
 struct RetainedFiles {
@@ -34,22 +35,16 @@ struct RetainedFiles {
         }.sorted().map { layout.logsDirectory + "/" + $0 }
     }
 
-    /// Deletes `paths`; returns how many went. Rotated logs are deleted under the exclusive `flock`
-    /// on the log folder that GraceLog's rotation holds while it renames `grace.jsonl.N` to `.N+1`,
+    /// Deletes `paths`; returns how many went. Rotated logs are deleted under the lock GraceLog's
+    /// rotation holds while it renames `grace.jsonl.N` to `.N+1` (``LogFileSink/withRotationLock(ofLog:_:)``),
     /// and each is checked again under it, so a rotation never moves a newer file under a name
-    /// about to be deleted. (GraceLog keeps its lock private; this is the same protocol, by hand.)
-    func remove(_ paths: [String], lockingFolder folder: String?, stillDue: (String) -> Bool) throws -> Int {
-        var lock: Int32 = -1
-        if let folder {
-            lock = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if lock >= 0 { while flock(lock, LOCK_EX) != 0 && errno == EINTR {} }
-        }
-        defer {
-            if lock >= 0 {
-                flock(lock, LOCK_UN)
-                close(lock)
-            }
-        }
+    /// about to be deleted.
+    func remove(_ paths: [String], lockingLog log: String?, stillDue: (String) -> Bool) throws -> Int {
+        guard let log else { return try remove(paths, stillDue: stillDue) }
+        return try LogFileSink.withRotationLock(ofLog: log) { try remove(paths, stillDue: stillDue) }
+    }
+
+    private func remove(_ paths: [String], stillDue: (String) -> Bool) throws -> Int {
         var removed = 0
         for path in paths where stillDue(path) {
             do {

@@ -93,12 +93,12 @@ public struct RetentionPruner: Sendable {
         let files = RetainedFiles(layout: layout)
         if let cutoff = cutoffs[.trainingRecords] {
             let due = files.trainingRecords(before: cutoff)
-            counts[.trainingRecords] = dryRun ? due.count : try files.remove(due, lockingFolder: nil) { FileManager.default.fileExists(atPath: $0) }
+            counts[.trainingRecords] = dryRun ? due.count : try files.remove(due, lockingLog: nil) { FileManager.default.fileExists(atPath: $0) }
         }
         if let cutoff = cutoffs[.rotatedLogs] {
             let due = files.rotatedLogs(before: cutoff)
             counts[.rotatedLogs] = dryRun ? due.count
-                : try files.remove(due, lockingFolder: layout.logsDirectory) { files.rotatedLogs(before: cutoff).contains($0) }
+                : try files.remove(due, lockingLog: layout.logFile) { files.rotatedLogs(before: cutoff).contains($0) }
         }
         var report = PruneReport(dryRun: dryRun, entries: RetainedKind.allCases.map { kind in
             PruneReport.Entry(kind: kind, keptDays: settings.days(for: kind.group), cutoff: cutoffs[kind].map(Timestamp.string(from:)),
