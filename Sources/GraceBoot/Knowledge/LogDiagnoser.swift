@@ -39,7 +39,10 @@ public struct LogDiagnoser: Sendable {
 
         func consume(_ count: Int) {
             buffer.withUnsafeBytes { raw in
-                let chunk = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber)
+                // Only evidence is shown with its score: rate a pattern's matches while its evidence has room.
+                let chunk = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber) { id, rated in
+                    (hits.hits[id]?.evidence.count ?? 0) + rated < evidenceLimit
+                }
                 lineNumber += chunk.lines
                 chunk.matches.forEach { hits.add($0) }
             }

@@ -122,8 +122,12 @@ public struct SignatureMatcher: Sendable {
 
 
     /// Matches in `chunk`, which holds complete lines (it ends with a newline or at the end of input).
-    /// Returns the matches and the number of lines in the chunk.
-    public func matches(inLines chunk: UnsafeRawBufferPointer, firstLineNumber: Int) -> (matches: [SignatureMatch], lines: Int) {
+    /// Returns the matches and the number of lines in the chunk. With a model, `rates(pattern, n)`
+    /// says whether to rate a pattern's next match when `n` of its matches in this chunk were
+    /// rated already: a caller that keeps only the first few as evidence rates only those (rating
+    /// costs a pass over the block; a huge log may hold thousands of matches).
+    public func matches(inLines chunk: UnsafeRawBufferPointer, firstLineNumber: Int,
+                        rates: (String, Int) -> Bool = { _, _ in true }) -> (matches: [SignatureMatch], lines: Int) {
         guard chunk.baseAddress != nil, chunk.count > 0 else { return ([], 0) }
         // 1. Prefilter: every hit of every literal gives a candidate line and the literal seen there.
         var candidates: [Int: Set<Int>] = [:]  // line start offset -> literal indexes
@@ -136,6 +140,7 @@ public struct SignatureMatcher: Sendable {
         }
         // 2. Line numbers: count newlines between candidate lines, and to the end for the total.
         var matches: [SignatureMatch] = []
+        var rated: [String: Int] = [:]
         var counted = 0
         var lineNumber = firstLineNumber
         for start in candidates.keys.sorted() {
@@ -152,7 +157,8 @@ public struct SignatureMatcher: Sendable {
                     let range = NSRange(block!.startIndex..., in: block!)
                     if pattern.exclusions.contains(where: { $0.regex.firstMatch(in: block!, range: range) != nil }) { continue }
                 }
-                if let model {
+                if let model, rates(pattern.id, rated[pattern.id, default: 0]) {
+                    rated[pattern.id, default: 0] += 1
                     if block == nil { block = Self.block(around: start, end: end, in: chunk) }
                     let rating = model.rate(block!, pattern: pattern.id)
                     match.score = rating.score
