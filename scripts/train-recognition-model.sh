@@ -11,29 +11,27 @@ if [[ -z "${GRACE_BIN:-}" ]]; then
 fi
 work="$(mktemp -d /tmp/grace-train-model.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-env -u GRACE_BIN GRACE_HOME="$work/home" "$GRACE_BIN" patterns train Tests/Corpus/failures --split train --no-home --output "$work/model.json" >&2
+env -u GRACE_BIN GRACE_HOME="$work/home" "$GRACE_BIN" patterns train Tests/Corpus/failures --split train --no-home --output "$work/model.tsv" >&2
 target=Sources/GraceBoot/Knowledge/BuiltInRecognitionModel.swift
-python3 - "$work/model.json" "$target" <<'PY'
-import json, sys
-model = json.load(open(sys.argv[1]))
-# The corpus folder is named relative to the repository, not the machine that trained it.
-text = json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-assert '"""#' not in text
+python3 - "$work/model.tsv" "$target" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+assert '"""#' not in text and text.startswith("grace-recognition-model\t")
+body = "".join("    " + line + "\n" for line in text.splitlines())
 open(sys.argv[2], "w").write(f'''import Foundation
 import GraceCore
 
 /// The recognition model Grace ships, trained on the `train` split of `Tests/Corpus/failures`
-/// by `scripts/train-recognition-model.sh` (which rewrites this file). Kept as JSON text in the
+/// by `scripts/train-recognition-model.sh` (which rewrites this file). Kept as text in the
 /// binary, like the built-in knowledge base, so a copied `grace` binary still has it.
 enum BuiltInRecognitionModel {{
-    static let json = #"""
-    {text}
-    """#
+    static let text = #"""
+{body}    """#
 
     static func load() throws -> RecognitionModel {{
-        try RecognitionModelFile.decode(Data(json.utf8), name: "built-in")
+        try RecognitionModelFile.decode(Data(text.utf8), name: "built-in")
     }}
 }}
 ''')
-print(f"wrote {sys.argv[2]}: {len(model['weights'])} features, {len(text)} bytes of JSON", file=sys.stderr)
+print(f"wrote {sys.argv[2]}: {len(text.splitlines()) - 5} features, {len(text)} bytes", file=sys.stderr)
 PY

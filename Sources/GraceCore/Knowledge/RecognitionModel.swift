@@ -16,7 +16,7 @@ import Foundation
 /// real failures on logs it had not seen (docs/recognition.md).
 /// Written by hand: no Swift package on the machine offers a text classifier, and the algorithm is
 /// a few dozen lines of arithmetic.
-public struct RecognitionModel: Sendable, Equatable, Codable {
+public struct RecognitionModel: Sendable, Equatable {
     /// The class of blocks that show none of the patterns.
     public static let none = "none"
     public static let formatVersion = 1
@@ -33,8 +33,13 @@ public struct RecognitionModel: Sendable, Equatable, Codable {
     /// For each feature, its weight toward each class.
     public var weights: [String: [Double]]
 
-    enum CodingKeys: String, CodingKey {
-        case version, trainedOn = "trained_on", classes, documents, bias, weights
+    public init(version: Int, trainedOn: [String], classes: [String], documents: [Int], bias: [Double], weights: [String: [Double]]) {
+        self.version = version
+        self.trainedOn = trainedOn
+        self.classes = classes
+        self.documents = documents
+        self.bias = bias
+        self.weights = weights
     }
 
     /// One labelled training block.

@@ -20,7 +20,7 @@ public struct GraceHomeLayout: Sendable, Equatable {
     public var trainingDirectory: String { path("grace_training", "startup_failures") }
     public var knowledgeBase: String { path("grace_training", "startup_failures", "_metadata.json") }
     /// A recognition model trained for this home (`grace patterns train`); the built-in one when absent.
-    public var recognitionModel: String { path("grace_training", "startup_failures", "recognition_model.json") }
+    public var recognitionModel: String { path("grace_training", "startup_failures", "recognition_model.tsv") }
     public var snapshotsDirectory: String { path("storage", "snapshots") }
     public var playbooksDirectory: String { path("playbooks") }
     public var pidFile: String { path("grace.pid") }

@@ -1,12 +1,33 @@
 import ArgumentParser
 import Foundation
+import GraceBoot
 import GraceLog
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Micro-benchmarks that print figures (use a release build).",
-        subcommands: [LogWrite.self])
+        subcommands: [LogWrite.self, ModelLoad.self])
+
+    struct ModelLoad: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "model-load",
+            abstract: "Decode the built-in recognition model N times and print the time one load adds to a start.")
+
+        @Option(help: "How many loads.") var times = 200
+
+        func validate() throws {
+            guard times > 0 else { throw ValidationError("--times must be positive, got \(times)") }
+        }
+
+        func run() throws {
+            let start = ContinuousClock.now
+            var features = 0
+            for _ in 0..<times { features = try CorpusEvaluation.builtInModel().weights.count }
+            let each = (ContinuousClock.now - start) / times
+            print("model-load: \(features) features, \(String(format: "%.2f", Double(each.components.attoseconds) / 1e15 + Double(each.components.seconds) * 1000)) ms per load (\(times) loads)")
+        }
+    }
 
     struct LogWrite: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -14,7 +14,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
             such as Tests/Corpus/failures) and, unless --no-home, of the home's confirmed incidents (stages of \
             boot records whose fix was verified), into a naive Bayes model over the knowledge base's patterns \
             and `none`. The model then rates the error block around every signature match: `grace diagnose` \
-            prints the score and the words behind it. The score advises; the signatures decide what is found and healed. Writes the home's model (grace_training/startup_failures/recognition_model.json) \
+            prints the score and the words behind it. The score advises; the signatures decide what is found and healed. Writes the home's model (grace_training/startup_failures/recognition_model.tsv) \
             unless --output names another file. Exit 0 after writing, 2 on bad input.
             """)
 
@@ -48,7 +48,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
         let model = RecognitionModel.train(examples, patternIDs: knowledge.patterns.map(\.id), trainedOn: sources)
         let target = output ?? runtime.layout.recognitionModel
         do {
-            try FileWriting.replace(target, with: try RecognitionModelFile.encode(model))
+            try FileWriting.replace(target, with: RecognitionModelFile.encode(model))
         } catch {
             printError("cannot write the model to \(target): \(error.localizedDescription)")
             throw GraceExit.configuration
