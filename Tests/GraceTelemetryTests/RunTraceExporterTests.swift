@@ -197,6 +197,7 @@ final class FlakyRuns: RunRepository {
         try await base.updateStep(runID: runID, stepID: stepID, update)
     }
     func steps(runID: String) async throws -> [TimelineStep] { try await base.steps(runID: runID) }
+    func ingest(_ spans: [TraceSpan]) async throws -> [String] { try await base.ingest(spans) }
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
         try await base.recordOutcome(runID: runID, playbooksExecuted: playbooksExecuted, verificationsPassed: verificationsPassed,
                                      verificationsFailed: verificationsFailed)

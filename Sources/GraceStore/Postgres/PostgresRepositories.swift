@@ -76,6 +76,31 @@ struct PostgresRunRepository: RunRepository {
         let updated = try await database.transaction { [statement] session in try await session.fetchAll(statement) { _ in true } }
         guard updated.count == 1 else { throw StoreError.notFound(kind: "run", id: runID) }
     }
+    func ingest(_ spans: [TraceSpan]) async throws -> [String] {
+        let traces = StoreRules.ingesting(spans).map { trace in
+            var run = trace.run
+            run.nodeID = run.nodeID ?? nodeID
+            return (run: run, hasRoot: trace.hasRoot, steps: trace.steps)
+        }
+        return try await database.transaction { session in
+            for trace in traces {
+                // RETURNING tells an upsert whose WHERE refused the row (a run of that id that is no trace's) from one done.
+                var statement = StoreStatements.upsertTraceRun(trace.run, hasRoot: trace.hasRoot, .postgres)
+                statement.sql += " RETURNING run_id"
+                guard try await session.fetchAll(statement, { _ in true }).count == 1 else {
+                    throw StoreError.conflict("run \(trace.run.runID) exists and is not trace \(trace.run.traceID ?? "")")
+                }
+                for step in trace.steps {
+                    var statement = StoreStatements.upsertSpanStep(step)
+                    statement.sql += " RETURNING step_id"
+                    guard try await session.fetchAll(statement, { _ in true }).count == 1 else {
+                        throw StoreError.conflict("step \(step.stepID) belongs to another run")
+                    }
+                }
+            }
+            return traces.map(\.run.runID)
+        }
+    }
 }
 
 /// Approval requests in PostgreSQL; a claim skips rows another node is claiming this instant.

@@ -194,6 +194,13 @@ enum PostgresSchema {
         ]),
         // Templates of failures no pattern matched, to suggest patterns (same table as SQLite's v7).
         Migration(id: "pg_v5_mined_clusters", statements: [MinedClusterSchema.createTable]),
+        // OTLP trace ingestion: a trace is a run (found by its trace id), a span a step nested by its parent.
+        Migration(id: "pg_v6_otlp_ingest", statements: [
+            "ALTER TABLE agent_runs ADD COLUMN trace_id TEXT",
+            "ALTER TABLE agent_steps ADD COLUMN span_id TEXT",
+            "ALTER TABLE agent_steps ADD COLUMN parent_span_id TEXT",
+            "CREATE INDEX agent_runs_trace ON agent_runs(trace_id)",
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

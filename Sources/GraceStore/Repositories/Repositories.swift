@@ -10,11 +10,14 @@ public struct RunQuery: Sendable, Equatable {
     /// Only runs that ended at or after this timestamp (the stored text form), oldest end first
     /// (then by run id) instead of newest start first: a cursor for readers that follow ended runs.
     public var endedAfter: String?
+    /// Only the run ingested from this OpenTelemetry trace (32 lowercase hex digits).
+    public var traceID: String?
     public var limit: Int
     public var offset: Int
 
     public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
-                endedAfter: String? = nil, limit: Int = 50, offset: Int = 0) {
+                endedAfter: String? = nil, traceID: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.traceID = traceID
         self.status = status
         self.kind = kind
         self.subsystem = subsystem
@@ -58,6 +61,12 @@ public protocol RunRepository: Sendable {
     func steps(runID: String) async throws -> [TimelineStep]
     /// Adds to a run's playbook and verification counters.
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws
+    /// Stores spans of OpenTelemetry traces in one transaction, all or none: each trace's run is
+    /// created or merged (``TraceSpan/run(of:)``), each span's step inserted or replaced. Spans of a
+    /// trace may come in any order, in any number of calls, on any node; the result is the same.
+    /// Returns the runs written, by run id.
+    @discardableResult
+    func ingest(_ spans: [TraceSpan]) async throws -> [String]
 }
 
 /// Human approvals for playbooks that may not run unattended.

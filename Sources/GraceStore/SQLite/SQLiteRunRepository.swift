@@ -79,4 +79,22 @@ struct SQLiteRunRepository: RunRepository {
             guard db.changesCount == 1 else { throw StoreError.notFound(kind: "run", id: runID) }
         }
     }
+
+    func ingest(_ spans: [TraceSpan]) async throws -> [String] {
+        let traces = StoreRules.ingesting(spans)
+        let nodeID = nodeID
+        return try await database.write { db in
+            for trace in traces {
+                var run = trace.run
+                run.nodeID = run.nodeID ?? nodeID
+                try db.execute(StoreStatements.upsertTraceRun(run, hasRoot: trace.hasRoot, .sqlite))
+                guard db.changesCount == 1 else { throw StoreError.conflict("run \(run.runID) exists and is not trace \(run.traceID ?? "")") }
+                for step in trace.steps {
+                    try db.execute(StoreStatements.upsertSpanStep(step))
+                    guard db.changesCount == 1 else { throw StoreError.conflict("step \(step.stepID) belongs to another run") }
+                }
+            }
+            return traces.map(\.run.runID)
+        }
+    }
 }

@@ -44,6 +44,6 @@ extension TimelineStep {
         let details: String? = row[8]
         self.init(stepID: row[0], runID: row[1], timestamp: row[2], endedAt: row[11], stepType: row[3], subsystem: row[4], description: row[5],
                   status: known, durationMS: row[7], details: details.flatMap { JSONValue(jsonText: $0) },
-                  playbookID: row[9], verificationID: row[10])
+                  playbookID: row[9], verificationID: row[10], spanID: row[12], parentSpanID: row[13])
     }
 }
