@@ -34,19 +34,8 @@ extension EndToEnd {
             init(_ description: String) { self.description = description }
         }
 
-        /// Runs a child process to its end; standard output and error together.
         static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            if let environment { process.environment = environment }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            try GraceBinary.runTool(executable, arguments, environment: environment)
         }
 
         /// Runs the example agent against Grace; returns its trace id and exit status.

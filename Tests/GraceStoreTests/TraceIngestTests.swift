@@ -96,3 +96,34 @@ import Testing
         try await second.shutdown()
     }
 }
+
+@Suite struct AgentEventTests {
+    @Test(arguments: Backend.available) func eachEventIsAppliedOnceByItsID(backend: Backend) async throws {
+        let test = try await TestStore.open(backend, nodeID: "n1")
+        let runs = test.repositories.runs
+        let started = AgentEvent(eventID: "e1", change: .runStarted(AgentRun(runID: "run_batch", trigger: .event, subsystem: "etl")))
+        #expect(try await runs.apply(started) == .applied)
+        #expect(try await runs.apply(started) == .duplicate, "the same event again changes nothing")
+        let step = TimelineStep(stepID: "stp_1", runID: "run_batch", timestamp: "2025-06-01T10:00:00.000000Z", stepType: "tool",
+                                subsystem: "etl", description: "load", status: .running)
+        #expect(try await runs.apply(AgentEvent(eventID: "e2", change: .step(step))) == .applied)
+        var finished = step
+        finished.status = .success
+        finished.endedAt = "2025-06-01T10:00:02.000000Z"
+        finished.durationMS = 2000
+        #expect(try await runs.apply(AgentEvent(eventID: "e3", change: .step(finished))) == .applied, "a known step id moves the step on")
+        // A step cannot go back: the event is refused, and its id stays free for a corrected retry.
+        let back = AgentEvent(eventID: "e4", change: .step(step))
+        await #expect(throws: StoreError.self) { try await runs.apply(back) }
+        #expect(try await runs.apply(AgentEvent(eventID: "e4", change: .runCompleted(runID: "run_batch", status: .success,
+                                                                                     at: "2025-06-01T10:00:03.000000Z"))) == .applied)
+        let run = try #require(try await runs.run(id: "run_batch"))
+        #expect(run.status == .success && run.nodeID == "n1" && run.endedAt == "2025-06-01T10:00:03.000000Z")
+        let stored = try await runs.steps(runID: "run_batch")
+        #expect(stored.map(\.status) == [.success] && stored.first?.endedAt == "2025-06-01T10:00:02.000000Z")
+        // Another node sees the same ids.
+        let other = try await test.reopen(nodeID: "n2")
+        #expect(try await other.repositories.runs.apply(started) == .duplicate)
+        try await other.shutdown()
+    }
+}

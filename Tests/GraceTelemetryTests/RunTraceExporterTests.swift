@@ -198,6 +198,7 @@ final class FlakyRuns: RunRepository {
     }
     func steps(runID: String) async throws -> [TimelineStep] { try await base.steps(runID: runID) }
     func ingest(_ spans: [TraceSpan]) async throws -> [String] { try await base.ingest(spans) }
+    func apply(_ event: AgentEvent) async throws -> AgentEvent.Outcome { try await base.apply(event) }
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
         try await base.recordOutcome(runID: runID, playbooksExecuted: playbooksExecuted, verificationsPassed: verificationsPassed,
                                      verificationsFailed: verificationsFailed)

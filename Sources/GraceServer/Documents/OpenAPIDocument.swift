@@ -81,6 +81,19 @@ enum OpenAPIDocument {
                 responses: ["200": json("The new run", Schema.ref("AgentRun"))]),
         ],
         "/v1/traces": ["post": otlpExport],
+        "/api/agent/events": ["post": operation(
+            "ingestEvents", tag: "runs", summary: "Apply a batch of run and step events, each once by its event id",
+            description: """
+                For clients without OpenTelemetry. Each event is {event_id, type, run_id, ...}: `run_started` (trigger, \
+                subsystem, agent, goal, metadata, timestamp), `step` (step_id, step_type, status, description, timestamp, \
+                ended_at, duration_ms, details, subsystem, playbook_id, verification_id: a new step id adds the step, a known \
+                one moves it on as PATCH does) or `run_completed` (status, ended_at). Events are applied in order, each in its \
+                own transaction; an event id applied before is a `duplicate` and changes nothing, so a batch may be sent \
+                again after a timeout. An event the rules refuse is `rejected` with its error, and the others still apply. \
+                At most \(EventRoutes.maxEvents) events.
+                """,
+            body: (Schema.object(["events": Schema.array(Schema.freeObject("One event"))]), true),
+            responses: ["200": json("One result per event, in order", Schema.ref("EventResults"))])],
         "/api/agent/runs/active": ["get": operation(
             "listActiveRuns", tag: "runs", summary: "Runs not yet completed (a list of AgentRun)",
             responses: ["200": json("Active runs", Schema.array(Schema.ref("AgentRun")))])],
@@ -342,6 +355,14 @@ enum OpenAPIDocument {
            description: "The original system's TimelineStep; null is the same as absent.", additional: true),
         "StepUpdate": stepUpdate,
         "StepCreated": Schema.object(["success": Schema.boolean(), "step_id": Schema.string()]),
+        "EventResults": Schema.object([
+            "results": Schema.array(Schema.object([
+                "index": Schema.integer(minimum: 0), "event_id": Schema.string(nullable: true),
+                "status": Schema.enumeration(["applied", "duplicate", "rejected"]),
+                "error": ["nullable": true, "allOf": [Schema.object(["code": Schema.string(), "message": Schema.string()])]],
+            ])),
+            "applied": Schema.integer(minimum: 0), "duplicates": Schema.integer(minimum: 0), "rejected": Schema.integer(minimum: 0),
+        ]),
         "RunCompleted": Schema.object([
             "success": Schema.boolean(), "run_id": Schema.string(), "status": Schema.enumeration(AgentRun.Status.finals.map(\.rawValue)),
         ]),

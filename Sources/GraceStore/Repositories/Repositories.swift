@@ -67,6 +67,10 @@ public protocol RunRepository: Sendable {
     /// Returns the runs written, by run id.
     @discardableResult
     func ingest(_ spans: [TraceSpan]) async throws -> [String]
+    /// Applies a client's event in one transaction, once per event id (on any node): a repeat is a
+    /// ``AgentEvent/Outcome/duplicate`` and changes nothing. An event the rules refuse (a run id
+    /// taken, a step of a completed run) throws and leaves no trace, its id included.
+    func apply(_ event: AgentEvent) async throws -> AgentEvent.Outcome
 }
 
 /// Human approvals for playbooks that may not run unattended.

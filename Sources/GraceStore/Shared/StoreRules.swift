@@ -56,6 +56,12 @@ enum StoreRules {
         }
     }
 
+    /// The change a step event makes to the step stored under its id: everything it carries.
+    static func update(moving stored: TimelineStep, to sent: TimelineStep) -> StepUpdate {
+        StepUpdate(status: sent.status, durationMS: sent.durationMS, details: sent.details, description: sent.description,
+                   endedAt: sent.endedAt)
+    }
+
     static func deciding(_ request: ApprovalRequest?, id: String, approve: Bool, by: String, claimedBy: String?, reason: String?,
                          at timestamp: String) throws -> ApprovalRequest {
         guard var request else { throw StoreError.notFound(kind: "approval", id: id) }

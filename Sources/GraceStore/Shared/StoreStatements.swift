@@ -99,6 +99,14 @@ enum StoreStatements {
             """, [SQLValue(playbooksExecuted), SQLValue(verificationsPassed), SQLValue(verificationsFailed), .text(runID)])
     }
 
+    /// Records an event id; a conflict does nothing (zero rows changed): the event was applied before.
+    static func insertEvent(_ event: AgentEvent) -> SQLStatement {
+        SQLStatement("""
+            INSERT INTO agent_events (event_id, event_type, run_id, received_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(event_id) DO NOTHING
+            """, [.text(event.eventID), .text(event.type), .text(event.runID), .text(Timestamp.now())])
+    }
+
     static func stepExists(_ stepID: String) -> SQLStatement {
         SQLStatement("SELECT 1 AS found FROM agent_steps WHERE step_id = ?", [.text(stepID)])
     }
