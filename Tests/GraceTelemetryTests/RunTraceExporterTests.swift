@@ -76,7 +76,7 @@ final class ScratchStore {
         #expect(tracer.roots.map { $0.string("grace.run.status") } == ["success", "failed"])
         #expect(tracer.roots.map { $0.string("grace.node_id") } == ["node-a", "node-a"])
         for root in tracer.roots {
-            #expect(tracer.children(of: root).map(\.name) == ["plan_creation"])
+            #expect(tracer.children(of: root).map(\.name) == ["plan_creation plan"], "the step type and its name")
         }
     }
 
