@@ -44,8 +44,8 @@ public struct TraceSpan: Sendable, Equatable {
     }
 
     /// The run a trace's spans make of it, from one batch: started at its earliest span; once its
-    /// root span is in, ended with it, `failed` when the root failed, `success` otherwise, and
-    /// described by it. Without the root (its children came first) the run stays `active`.
+    /// root span is in, ended with it, `failed` when the root failed, `success` when it ended
+    /// otherwise, and described by it. Without the root (its children came first) the run stays `active`.
     public static func run(of spans: [TraceSpan]) -> AgentRun? {
         guard let first = spans.first else { return nil }
         let root = spans.first(where: \.isRoot)
@@ -56,7 +56,17 @@ public struct TraceSpan: Sendable, Equatable {
             body["root_span_id"] = .string(root.spanID)
         }
         return AgentRun(runID: runID(traceID: first.traceID), kind: "agent", trigger: .event, subsystem: (root ?? first).serviceName,
-                        status: root.map { $0.step.status == .failed ? .failed : .success } ?? .active, startedAt: start,
-                        endedAt: root.flatMap { $0.step.endedAt ?? $0.step.timestamp }, body: .object(body), traceID: first.traceID)
+                        status: root.map { Self.runStatus(of: $0.step) } ?? .active, startedAt: start,
+                        endedAt: root.flatMap { $0.step.status.isFinal ? $0.step.endedAt ?? $0.step.timestamp : nil },
+                        body: .object(body), traceID: first.traceID)
+    }
+
+    /// A root span still open (sent without an end) leaves its run active.
+    static func runStatus(of root: TimelineStep) -> AgentRun.Status {
+        switch root.status {
+        case .failed: .failed
+        case .success: .success
+        case .pending, .running: .active
+        }
     }
 }

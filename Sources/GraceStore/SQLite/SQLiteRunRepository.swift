@@ -121,10 +121,10 @@ struct SQLiteRunRepository: RunRepository {
             for trace in traces {
                 var run = trace.run
                 run.nodeID = run.nodeID ?? nodeID
-                try db.execute(StoreStatements.upsertTraceRun(run, hasRoot: trace.hasRoot, .sqlite))
+                try db.executeCached(StoreStatements.upsertTraceRun(run, hasRoot: trace.hasRoot, .sqlite))
                 guard db.changesCount == 1 else { throw StoreError.conflict("run \(run.runID) exists and is not trace \(run.traceID ?? "")") }
                 for step in trace.steps {
-                    try db.execute(StoreStatements.upsertSpanStep(step))
+                    try db.executeCached(StoreStatements.upsertSpanStep(step))
                     guard db.changesCount == 1 else { throw StoreError.conflict("step \(step.stepID) belongs to another run") }
                 }
             }

@@ -7,6 +7,12 @@ extension Database {
         try execute(sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
     }
 
+    /// Runs a statement compiled once per connection: for the few fixed statements a hot path
+    /// repeats (a span's upsert, hundreds of times per OTLP request).
+    func executeCached(_ statement: SQLStatement) throws {
+        try cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
+    }
+
     func fetchAll(_ statement: SQLStatement) throws -> [Row] {
         try Row.fetchAll(self, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
     }
