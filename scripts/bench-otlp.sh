@@ -17,57 +17,26 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PHOENIX_VERSION=20.26.1
-PROTO_VERSION=1.45.2
-BIN=${GRACE_BIN:-$ROOT/.build/release/grace}
+BIN=$(realpath -m "${GRACE_BIN:-$ROOT/.build/release/grace}")
 BATCHES=${BATCHES:-200}
 TRACES=${TRACES:-10}
 SPANS=${SPANS:-10}
 WORKERS=${WORKERS:-4}
 VENV=${PHOENIX_VENV:-$ROOT/.build-phoenix/venv}
 PHOENIX_WAIT=${PHOENIX_WAIT:-900}
-
-log() { echo "bench-otlp: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=otlp-lib.sh
+source "$ROOT/scripts/otlp-lib.sh"
 
 if [[ ! -x "$BIN" ]]; then
     log "building grace (release) ..."
     (cd "$ROOT" && swift build -c release --product grace) >&2 || die "build failed"
 fi
-if [[ ! -x "$VENV/bin/phoenix" ]] || ! "$VENV/bin/python" -c "import opentelemetry.proto" 2>/dev/null; then
-    log "installing arize-phoenix $PHOENIX_VERSION and opentelemetry-proto $PROTO_VERSION into $VENV ..."
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "arize-phoenix==$PHOENIX_VERSION" "opentelemetry-proto==$PROTO_VERSION"
-fi
-PY="$VENV/bin/python"
-
-WORK=$(mktemp -d /tmp/grace-bench-otlp.XXXXXX)
-GRACE_PID="" PHOENIX_PID=""
-cleanup() {
-    [[ -n "$GRACE_PID" ]] && kill "$GRACE_PID" 2>/dev/null && wait "$GRACE_PID" 2>/dev/null || true
-    [[ -n "$PHOENIX_PID" ]] && kill "$PHOENIX_PID" 2>/dev/null && wait "$PHOENIX_PID" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # URL SECONDS
-    local deadline=$((SECONDS + $2))
-    until curl -sf -o /dev/null "$1"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.5
-    done
-}
+phoenix_venv "$VENV"
 field() { "$PY" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
 # ---- Grace ----
-mkdir -p "$WORK/grace"
-GRACE_PORT=$(free_port)
-(cd "$WORK/grace" && GRACE_HOME="$WORK/grace" GRACE_HOST=127.0.0.1 GRACE_PORT=$GRACE_PORT STRUCTURED_LOGGING=true \
-    exec "$BIN" up >"$WORK/grace.out" 2>&1) &
-GRACE_PID=$!
-wait_http "http://127.0.0.1:$GRACE_PORT/health" 120 || die "grace up did not serve: $(tail -5 "$WORK/grace.out")"
-log "grace up on 127.0.0.1:$GRACE_PORT; sending $BATCHES requests of $((TRACES * SPANS)) spans ..."
+start_grace "$BIN"
+log "sending $BATCHES requests of $((TRACES * SPANS)) spans to grace ..."
 began=$(date +%s.%N)
 GRACE_RESULT=$("$PY" "$ROOT/scripts/otlp-send.py" "http://127.0.0.1:$GRACE_PORT/v1/traces" --batches "$BATCHES" --traces "$TRACES" \
     --spans "$SPANS" --workers "$WORKERS")
@@ -77,13 +46,7 @@ grace_seconds=$(echo "$(date +%s.%N) - $began" | bc)
 kill "$GRACE_PID"; wait "$GRACE_PID" 2>/dev/null || true; GRACE_PID=""
 
 # ---- Phoenix ----
-PHOENIX_PORT=$(free_port)
-mkdir -p "$WORK/phoenix"
-PHOENIX_WORKING_DIR="$WORK/phoenix" PHOENIX_HOST=127.0.0.1 PHOENIX_PORT=$PHOENIX_PORT PHOENIX_GRPC_PORT=$(free_port) \
-    PHOENIX_TELEMETRY_ENABLED=false "$VENV/bin/phoenix" serve >"$WORK/phoenix.out" 2>&1 &
-PHOENIX_PID=$!
-log "starting Phoenix $PHOENIX_VERSION on 127.0.0.1:$PHOENIX_PORT ..."
-wait_http "http://127.0.0.1:$PHOENIX_PORT/v1/projects" 300 || die "Phoenix did not serve: $(tail -5 "$WORK/phoenix.out")"
+start_phoenix
 log "sending the same $BATCHES requests to Phoenix ..."
 began=$(date +%s.%N)
 PHOENIX_RESULT=$("$PY" "$ROOT/scripts/otlp-send.py" "http://127.0.0.1:$PHOENIX_PORT/v1/traces" --batches "$BATCHES" --traces "$TRACES" \

@@ -16,58 +16,21 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PHOENIX_VERSION=20.26.1
-BIN=${GRACE_BIN:-$ROOT/.build/debug/grace}
+BIN=$(realpath -m "${GRACE_BIN:-$ROOT/.build/debug/grace}")
 VENV=${PHOENIX_VENV:-$ROOT/.build-phoenix/venv}
+# shellcheck source=otlp-lib.sh
+source "$ROOT/scripts/otlp-lib.sh"
 
-log() { echo "otlp-phoenix: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-built_with_otlp() { ! OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 GRACE_HOME="$(mktemp -d)" "$1" settings 2>/dev/null | grep -q "built without OTLP"; }
+built_with_otlp() { ! OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 GRACE_HOME="$WORK/settings" "$1" settings 2>/dev/null | grep -q "built without OTLP"; }
 if [[ ! -x "$BIN" ]] || ! built_with_otlp "$BIN"; then
     log "building grace with the OTLP trait ..."
     (cd "$ROOT" && swift build --traits OTLP --product grace) >&2 || die "build failed"
     BIN=$ROOT/.build/debug/grace
 fi
-if [[ ! -x "$VENV/bin/phoenix" ]]; then
-    log "installing arize-phoenix $PHOENIX_VERSION into $VENV ..."
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "arize-phoenix==$PHOENIX_VERSION"
-fi
-PY="$VENV/bin/python"
-
-WORK=$(mktemp -d /tmp/grace-otlp-phoenix.XXXXXX)
-GRACE_PID="" PHOENIX_PID=""
-cleanup() {
-    [[ -n "$GRACE_PID" ]] && kill "$GRACE_PID" 2>/dev/null && wait "$GRACE_PID" 2>/dev/null || true
-    [[ -n "$PHOENIX_PID" ]] && kill "$PHOENIX_PID" 2>/dev/null && wait "$PHOENIX_PID" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # URL SECONDS
-    local deadline=$((SECONDS + $2))
-    until curl -sf -o /dev/null "$1"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.5
-    done
-}
-
-PHOENIX_PORT=$(free_port)
-mkdir -p "$WORK/phoenix" "$WORK/grace"
-PHOENIX_WORKING_DIR="$WORK/phoenix" PHOENIX_HOST=127.0.0.1 PHOENIX_PORT=$PHOENIX_PORT PHOENIX_GRPC_PORT=$(free_port) \
-    PHOENIX_TELEMETRY_ENABLED=false "$VENV/bin/phoenix" serve >"$WORK/phoenix.out" 2>&1 &
-PHOENIX_PID=$!
-log "starting Phoenix $PHOENIX_VERSION on 127.0.0.1:$PHOENIX_PORT ..."
-wait_http "http://127.0.0.1:$PHOENIX_PORT/v1/projects" 300 || die "Phoenix did not serve: $(tail -5 "$WORK/phoenix.out")"
-
-GRACE_PORT=$(free_port)
-(cd "$WORK/grace" && GRACE_HOME="$WORK/grace" GRACE_HOST=127.0.0.1 GRACE_PORT=$GRACE_PORT \
-    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$PHOENIX_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
-    exec "$BIN" up >"$WORK/grace.out" 2>&1) &
-GRACE_PID=$!
-wait_http "http://127.0.0.1:$GRACE_PORT/health" 120 || die "grace up did not serve: $(tail -5 "$WORK/grace.out")"
-log "grace up on 127.0.0.1:$GRACE_PORT, exporting to Phoenix"
+phoenix_venv "$VENV"
+start_phoenix
+start_grace "$BIN" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$PHOENIX_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+log "grace exports to Phoenix; recording an agent run ..."
 
 "$PY" - "http://127.0.0.1:$GRACE_PORT" "http://127.0.0.1:$PHOENIX_PORT" <<'PYEOF'
 import datetime, json, sys, time, urllib.request
