@@ -41,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // OTLP ingestion: the generated OTLP messages' runtime, and gzip request bodies.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -83,7 +86,8 @@ let package = Package(
         ),
         .target(
             name: "GraceTelemetry",
-            dependencies: ["GraceCore", "GraceStore", .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTLP"]))]
+            dependencies: ["GraceCore", "GraceStore", .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTLP"])),
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
                 + telemetryDependencies,
             swiftSettings: swiftSettings
         ),
@@ -94,7 +98,9 @@ let package = Package(
                 "GraceLog",
                 "GraceStore",
                 "GraceBoot",
+                "GraceTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -118,8 +124,13 @@ let package = Package(
         .testTarget(name: "GraceLogTests", dependencies: ["GraceLog"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceStoreTests", dependencies: ["GraceStore"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceBootTests", dependencies: ["GraceBoot"], swiftSettings: swiftSettings),
-        .testTarget(name: "GraceServerTests", dependencies: ["GraceServer"], swiftSettings: swiftSettings),
-        .testTarget(name: "GraceTelemetryTests", dependencies: ["GraceTelemetry", "GraceStore"] + telemetryDependencies,
+        .testTarget(name: "GraceServerTests", dependencies: [
+            "GraceServer", "GraceTelemetry",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "CompressNIO", package: "compress-nio"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "GraceTelemetryTests", dependencies: ["GraceTelemetry", "GraceStore",
+                                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+                        + telemetryDependencies,
                     swiftSettings: swiftSettings),
         .testTarget(name: "GraceEndToEndTests", dependencies: ["GraceCore", "grace"], swiftSettings: swiftSettings),
     ],

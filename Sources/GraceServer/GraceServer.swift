@@ -114,6 +114,8 @@ public enum GraceHTTPServer {
         let api = APIRouter(router: router, table: table)
         HealthRoutes(dependencies: dependencies).register(on: api)
         RunRoutes(dependencies: dependencies, logger: logger).register(on: api)
+        OTLPRoutes(dependencies: dependencies, logger: logger).register(on: api)
+        EventRoutes(dependencies: dependencies, logger: logger).register(on: api)
         ApprovalRoutes(dependencies: dependencies, logger: logger).register(on: api)
         PlaybookRoutes(dependencies: dependencies).register(on: api)
         PatternRoutes(dependencies: dependencies).register(on: api)

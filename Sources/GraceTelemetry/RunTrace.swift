@@ -3,7 +3,8 @@ import Tracing
 
 /// One span as it will be emitted: name, interval in nanoseconds since 1970, attributes and status.
 public struct SpanPlan: Sendable, Equatable {
-    /// `grace.run KIND` for a run, the step type for a step: few distinct names, as tracing UIs expect.
+    /// `grace.run KIND` for a run; for a step its type, and the stage or step name when the
+    /// description is one (`boot_stage environment_and_dependencies`); an ingested span's own name.
     public var name: String
     /// Nanoseconds since 1970.
     public var startNanoseconds: UInt64
@@ -74,6 +75,7 @@ public struct RunTrace: Sendable, Equatable {
         attributes.set("grace.run.verifications_passed", value: .int64(Int64(run.verificationsPassed)))
         attributes.set("grace.run.verifications_failed", value: .int64(Int64(run.verificationsFailed)))
         attributes.set("grace.run.steps", value: .int64(Int64(steps.count)))
+        Self.setKind(SpanKinds.kind(ofStepType: run.kind == "agent" ? "agent" : "workflow"), on: &attributes)
         // A clock stepped back between start and end must not give a span that ends before it starts.
         root = SpanPlan(name: "grace.run \(run.kind)", startNanoseconds: start, endNanoseconds: max(start, end),
                         attributes: attributes, status: Self.status(of: run.status))
@@ -84,7 +86,7 @@ public struct RunTrace: Sendable, Equatable {
                 skipped.append(SkippedStep(stepID: step.stepID, reason: "unreadable timestamp: \(step.timestamp)"))
                 continue
             }
-            spans.append(SpanPlan(name: step.stepType, startNanoseconds: stepStart,
+            spans.append(SpanPlan(name: Self.name(of: step), startNanoseconds: stepStart,
                                   endNanoseconds: step.endedAt.flatMap(Self.instant).map { max($0, stepStart) }
                                       ?? stepStart.addingClamped(Self.nanoseconds(milliseconds: step.durationMS)),
                                   attributes: Self.attributes(of: step, nodeID: run.nodeID), status: Self.status(of: step)))
@@ -105,7 +107,23 @@ public struct RunTrace: Sendable, Equatable {
         attributes.set("grace.step.duration_ms", value: step.durationMS.map { .double($0) })
         attributes.set("grace.playbook_id", value: step.playbookID.map { .string($0) })
         attributes.set("grace.verification_id", value: step.verificationID.map { .string($0) })
+        setKind(SpanKinds.kind(ofStepType: step.stepType), on: &attributes)
         return attributes
+    }
+
+    /// The GenAI and OpenInference kind attributes, so tools that read either show the span's kind.
+    static func setKind(_ kind: SpanKinds.Kind, on attributes: inout SpanAttributes) {
+        attributes.set(SpanKinds.genAIOperationKey, value: kind.genAIOperation.map { .string($0) })
+        attributes.set(SpanKinds.openInferenceKindKey, value: .string(kind.openInferenceKind))
+    }
+
+    /// A span's name: an ingested span keeps its own; a step whose description is a name (no
+    /// white space, at most 64 characters: a boot stage's) is named `TYPE NAME`; else its type.
+    static func name(of step: TimelineStep) -> String {
+        if step.spanID != nil, !step.description.isEmpty { return step.description }
+        let isName = !step.description.isEmpty && step.description.utf8.count <= 64
+            && !step.description.contains(where: { $0.isWhitespace })
+        return isName ? "\(step.stepType) \(step.description)" : step.stepType
     }
 
     /// Success is ok; failure, and a partial boot (a stage failed), an error; an aborted run was

@@ -50,16 +50,23 @@ struct GraceBinary {
     /// Runs the sqlite3 CLI on `databases/grace.db` (or another file under the home); returns its output.
     @discardableResult
     func sqlite(_ sql: String, database: String = "databases/grace.db") throws -> String {
+        try Self.runTool("/usr/bin/sqlite3", [home.appendingPathComponent(database).path, sql]).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs another program to its end; its standard output and error together.
+    static func runTool(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [home.appendingPathComponent(database).path, sql]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     func makeProcess(_ arguments: [String], extraEnvironment: [String: String] = [:]) -> Process {

@@ -76,7 +76,7 @@ final class ScratchStore {
         #expect(tracer.roots.map { $0.string("grace.run.status") } == ["success", "failed"])
         #expect(tracer.roots.map { $0.string("grace.node_id") } == ["node-a", "node-a"])
         for root in tracer.roots {
-            #expect(tracer.children(of: root).map(\.name) == ["plan_creation"])
+            #expect(tracer.children(of: root).map(\.name) == ["plan_creation plan"], "the step type and its name")
         }
     }
 
@@ -198,6 +198,8 @@ final class FlakyRuns: RunRepository {
         try await base.updateStep(runID: runID, stepID: stepID, update)
     }
     func steps(runID: String) async throws -> [TimelineStep] { try await base.steps(runID: runID) }
+    func ingest(_ spans: [TraceSpan]) async throws -> [String] { try await base.ingest(spans) }
+    func apply(_ event: AgentEvent) async throws -> AgentEvent.Outcome { try await base.apply(event) }
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws {
         try await base.recordOutcome(runID: runID, playbooksExecuted: playbooksExecuted, verificationsPassed: verificationsPassed,
                                      verificationsFailed: verificationsFailed)

@@ -33,14 +33,15 @@ import Tracing
             "grace.run_id": "run_000000000001", "grace.run.kind": "agent", "grace.run.trigger": "manual",
             "grace.run.status": "success", "grace.subsystem": "demo", "grace.node_id": "web-1",
             "grace.run.playbooks_executed": 2, "grace.run.verifications_passed": 1, "grace.run.verifications_failed": 1,
-            "grace.run.steps": 2,
+            "grace.run.steps": 2, "gen_ai.operation.name": "invoke_agent", "openinference.span.kind": "AGENT",
         ]
         #expect(trace.root.attributes == expected)
     }
 
     @Test func eachStepIsASpanNamedByItsTypeWithItsDuration() throws {
         let trace = try RunTrace(run: Self.run(), steps: Self.steps())
-        #expect(trace.steps.map(\.name) == ["plan_creation", "playbook_execution"])
+        // "plan" is a name; "fix the database" is a sentence, so the span is named by the type alone.
+        #expect(trace.steps.map(\.name) == ["plan_creation plan", "playbook_execution"])
         #expect(trace.steps[0].startNanoseconds == Self.base + 250_000_000)
         #expect(trace.steps[0].endNanoseconds == Self.base + 251_500_000)
         #expect(trace.steps[0].status == SpanStatus(code: .ok))
@@ -56,6 +57,7 @@ import Tracing
             "grace.run_id": "run_000000000001", "grace.step_id": "step_000000000002", "grace.step.type": "playbook_execution",
             "grace.step.status": "failed", "grace.step.description": "fix the database", "grace.subsystem": "demo",
             "grace.node_id": "web-1", "grace.playbook_id": "pb_fix_db", "grace.verification_id": "ver_000000000001",
+            "gen_ai.operation.name": "execute_tool", "openinference.span.kind": "TOOL",
         ]
         #expect(trace.steps[1].attributes == expected)
     }
@@ -103,10 +105,28 @@ import Tracing
         #expect(root.status?.code == .error)
         #expect(root.string("grace.run_id") == "run_000000000001")
         let children = tracer.children(of: root)
-        #expect(children.map(\.name) == ["plan_creation", "playbook_execution"])
+        #expect(children.map(\.name) == ["plan_creation plan", "playbook_execution"])
         #expect(children.map(\.start) == trace.steps.map(\.startNanoseconds))
         #expect(children.map(\.end) == trace.steps.map(\.endNanoseconds))
         #expect(children.map { $0.string("grace.step.status") } == ["success", "failed"])
         #expect(children.map(\.attributes) == trace.steps.map(\.attributes))
+    }
+
+    @Test func bootStagesAreNamedByTheStageAndEverySpanCarriesBothKinds() throws {
+        var boot = Self.run()
+        boot.kind = "boot"
+        let stage = TimelineStep(runID: boot.runID, timestamp: "2025-11-09T18:30:00.100000Z", endedAt: "2025-11-09T18:30:00.300000Z",
+                                 stepType: "boot_stage", subsystem: "boot_pipeline", description: "environment_and_dependencies",
+                                 status: .success)
+        let ingested = TimelineStep(runID: boot.runID, timestamp: "2025-11-09T18:30:00.200000Z", stepType: "llm", subsystem: "a",
+                                    description: "chat gpt-4o", status: .success, spanID: "00f067aa0ba902b7")
+        let trace = try RunTrace(run: boot, steps: [stage, ingested])
+        #expect(trace.steps.map(\.name) == ["boot_stage environment_and_dependencies", "chat gpt-4o"])
+        #expect(trace.steps[0].startNanoseconds == Self.base + 100_000_000 && trace.steps[0].endNanoseconds == Self.base + 300_000_000,
+                "the stage's own start and end")
+        #expect(trace.root.attributes.get("openinference.span.kind") == "CHAIN")
+        #expect(trace.root.attributes.get("gen_ai.operation.name") == "invoke_workflow")
+        #expect(trace.steps.map { $0.attributes.get("openinference.span.kind") } == ["CHAIN", "LLM"])
+        #expect(trace.steps.map { $0.attributes.get("gen_ai.operation.name") } == [nil, "chat"])
     }
 }

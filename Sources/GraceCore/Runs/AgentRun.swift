@@ -31,11 +31,13 @@ public struct AgentRun: Sendable, Equatable, Codable {
     public var body: JSONValue?
     /// The Grace node that recorded it (`GRACE_NODE_ID`); nil for rows from before nodes were stored.
     public var nodeID: String?
+    /// The OpenTelemetry trace this run was ingested from (32 lowercase hex digits); nil for other runs.
+    public var traceID: String?
 
     public init(runID: String = Identifier.run(), kind: String = "agent", trigger: Trigger, subsystem: String,
                 status: Status = .active, startedAt: String = Timestamp.now(), endedAt: String? = nil,
                 playbooksExecuted: Int = 0, verificationsPassed: Int = 0, verificationsFailed: Int = 0,
-                body: JSONValue? = nil, nodeID: String? = nil) {
+                body: JSONValue? = nil, nodeID: String? = nil, traceID: String? = nil) {
         self.runID = runID
         self.kind = kind
         self.trigger = trigger
@@ -48,12 +50,13 @@ public struct AgentRun: Sendable, Equatable, Codable {
         self.verificationsFailed = verificationsFailed
         self.body = body
         self.nodeID = nodeID
+        self.traceID = traceID
     }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", kind, trigger, subsystem, status, startedAt = "started_at", endedAt = "ended_at"
         case playbooksExecuted = "playbooks_executed", verificationsPassed = "verifications_passed"
-        case verificationsFailed = "verifications_failed", body, nodeID = "node_id"
+        case verificationsFailed = "verifications_failed", body, nodeID = "node_id", traceID = "trace_id"
     }
 }
 
@@ -76,6 +79,10 @@ public struct TimelineStep: Sendable, Equatable, Codable {
 
     /// The well-known step types; any other string is accepted as a custom type.
     public static let knownTypes = ["kernel_selection", "plan_creation", "playbook_execution", "verification"]
+    /// The step types of spans ingested over OTLP, from their GenAI or OpenInference kind
+    /// (`span` when a span names neither).
+    public static let traceTypes = ["agent", "create_agent", "workflow", "chain", "tool", "llm", "retrieval", "embedding",
+                                    "reranker", "guardrail", "evaluator", "prompt", "span"]
 
     public var stepID: String
     public var runID: String
@@ -91,11 +98,14 @@ public struct TimelineStep: Sendable, Equatable, Codable {
     public var details: JSONValue?
     public var playbookID: String?
     public var verificationID: String?
+    /// The OpenTelemetry span this step was ingested from (16 lowercase hex digits), and its parent's.
+    public var spanID: String?
+    public var parentSpanID: String?
 
     public init(stepID: String = Identifier.step(), runID: String, timestamp: String = Timestamp.now(), endedAt: String? = nil,
                 stepType: String, subsystem: String, description: String, status: Status,
                 durationMS: Double? = nil, details: JSONValue? = nil, playbookID: String? = nil,
-                verificationID: String? = nil) {
+                verificationID: String? = nil, spanID: String? = nil, parentSpanID: String? = nil) {
         self.stepID = stepID
         self.runID = runID
         self.timestamp = timestamp
@@ -108,6 +118,8 @@ public struct TimelineStep: Sendable, Equatable, Codable {
         self.details = details
         self.playbookID = playbookID
         self.verificationID = verificationID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
     }
 
     /// When the step started: its `timestamp`.
@@ -127,6 +139,7 @@ public struct TimelineStep: Sendable, Equatable, Codable {
         case stepID = "step_id", runID = "run_id", timestamp, startedAt = "started_at", endedAt = "ended_at", stepType = "step_type"
         case subsystem, description, status
         case durationMS = "duration_ms", details, playbookID = "playbook_id", verificationID = "verification_id"
+        case spanID = "span_id", parentSpanID = "parent_span_id"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -144,6 +157,8 @@ public struct TimelineStep: Sendable, Equatable, Codable {
         details = try container.decodeIfPresent(JSONValue.self, forKey: .details)
         playbookID = try container.decodeIfPresent(String.self, forKey: .playbookID)
         verificationID = try container.decodeIfPresent(String.self, forKey: .verificationID)
+        spanID = try container.decodeIfPresent(String.self, forKey: .spanID)
+        parentSpanID = try container.decodeIfPresent(String.self, forKey: .parentSpanID)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -161,5 +176,7 @@ public struct TimelineStep: Sendable, Equatable, Codable {
         try container.encodeIfPresent(details, forKey: .details)
         try container.encodeIfPresent(playbookID, forKey: .playbookID)
         try container.encodeIfPresent(verificationID, forKey: .verificationID)
+        try container.encodeIfPresent(spanID, forKey: .spanID)
+        try container.encodeIfPresent(parentSpanID, forKey: .parentSpanID)
     }
 }

@@ -27,6 +27,7 @@ enum OpenAPIDocument {
             "tags": [
                 ["name": "health", "description": "Liveness and probes"],
                 ["name": "runs", "description": "Agent runs and their timelines"],
+                ["name": "otlp", "description": "OpenTelemetry (OTLP/HTTP) trace ingestion"],
                 ["name": "startup", "description": "The startup dashboard"],
                 ["name": "approvals", "description": "Human approvals of playbooks"],
                 ["name": "playbooks", "description": "Registered playbooks"],
@@ -60,6 +61,7 @@ enum OpenAPIDocument {
                     query("kind", Schema.string(maxLength: 200), "`agent` (API runs), `boot` or `target`"),
                     query("subsystem", Schema.string(maxLength: 200), "Only runs of this subsystem"),
                     query("node", Schema.string(maxLength: 64), "Only runs recorded by this node (GRACE_NODE_ID)"),
+                    query("trace_id", Schema.string(maxLength: 32), "Only the run ingested from this OpenTelemetry trace (32 hex digits)"),
                     query("limit", pageLimit(default: 50, maximum: 500), "Page size"),
                     query("offset", offset, "Runs to skip"),
                 ],
@@ -78,6 +80,20 @@ enum OpenAPIDocument {
                 body: (Schema.ref("RunCreate"), false),
                 responses: ["200": json("The new run", Schema.ref("AgentRun"))]),
         ],
+        "/v1/traces": ["post": otlpExport],
+        "/api/agent/events": ["post": operation(
+            "ingestEvents", tag: "runs", summary: "Apply a batch of run and step events, each once by its event id",
+            description: """
+                For clients without OpenTelemetry. Each event is {event_id, type, run_id, ...}: `run_started` (trigger, \
+                subsystem, agent, goal, metadata, timestamp), `step` (step_id, step_type, status, description, timestamp, \
+                ended_at, duration_ms, details, subsystem, playbook_id, verification_id: a new step id adds the step, a known \
+                one moves it on as PATCH does) or `run_completed` (status, ended_at). Events are applied in order, each in its \
+                own transaction; an event id applied before is a `duplicate` and changes nothing, so a batch may be sent \
+                again after a timeout. An event the rules refuse is `rejected` with its error, and the others still apply. \
+                At most \(EventRoutes.maxEvents) events.
+                """,
+            body: (Schema.object(["events": Schema.array(Schema.freeObject("One event"))]), true),
+            responses: ["200": json("One result per event, in order", Schema.ref("EventResults"))])],
         "/api/agent/runs/active": ["get": operation(
             "listActiveRuns", tag: "runs", summary: "Runs not yet completed (a list of AgentRun)",
             responses: ["200": json("Active runs", Schema.array(Schema.ref("AgentRun")))])],
@@ -299,7 +315,8 @@ enum OpenAPIDocument {
             "agent": Schema.string(nullable: true), "goal": Schema.string(nullable: true),
             "metadata": Schema.freeObject("The body's metadata (and any other stored fields, such as a boot's profile)", nullable: true),
             "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
-        ], description: "The original system's AgentRun, plus kind, agent, goal, metadata and node_id."),
+            "trace_id": Schema.string("The OpenTelemetry trace it was ingested from (POST /v1/traces); null for other runs", nullable: true),
+        ], description: "The original system's AgentRun, plus kind, agent, goal, metadata, node_id and trace_id."),
         "RunCreate": Schema.object([
             "trigger": Schema.enumeration(RunCreateBody.triggers.map(\.rawValue), nullable: true),
             "subsystem": Schema.text(maxLength: 200, nullable: true), "agent": Schema.text(maxLength: 200, nullable: true),
@@ -313,11 +330,16 @@ enum OpenAPIDocument {
             "step_id": Schema.string(), "run_id": Schema.string(), "timestamp": timestamp,
             "started_at": Schema.string("When the step started: the same as timestamp"),
             "ended_at": Schema.string("When the step reached success or failed; null while pending or running", nullable: true),
-            "step_type": Schema.string("kernel_selection, plan_creation, playbook_execution, verification, boot_stage, or a custom type"),
+            "step_type": Schema.string("""
+                kernel_selection, plan_creation, playbook_execution, verification, boot_stage; for an ingested span \
+                \(TimelineStep.traceTypes.joined(separator: ", ")); or a custom type
+                """),
             "subsystem": Schema.string(), "description": Schema.string(),
             "status": Schema.enumeration(TimelineStep.Status.allCases.map(\.rawValue)),
             "duration_ms": Schema.number(nullable: true, minimum: 0), "details": Schema.freeObject(nullable: true),
             "playbook_id": Schema.string(nullable: true), "verification_id": Schema.string(nullable: true),
+            "span_id": Schema.string("The OpenTelemetry span it was ingested from (16 hex digits); null for other steps", nullable: true),
+            "parent_span_id": Schema.string("Its parent span; null for a trace's root span and for other steps", nullable: true),
             "log_entries": Schema.integer("In a timeline: log lines of this step's ids", minimum: 0),
             "logs_url": Schema.string("In a timeline: where those lines are"),
         ], optional: ["log_entries", "logs_url"]),
@@ -333,6 +355,14 @@ enum OpenAPIDocument {
            description: "The original system's TimelineStep; null is the same as absent.", additional: true),
         "StepUpdate": stepUpdate,
         "StepCreated": Schema.object(["success": Schema.boolean(), "step_id": Schema.string()]),
+        "EventResults": Schema.object([
+            "results": Schema.array(Schema.object([
+                "index": Schema.integer(minimum: 0), "event_id": Schema.string(nullable: true),
+                "status": Schema.enumeration(["applied", "duplicate", "rejected"]),
+                "error": ["nullable": true, "allOf": [Schema.object(["code": Schema.string(), "message": Schema.string()])]],
+            ])),
+            "applied": Schema.integer(minimum: 0), "duplicates": Schema.integer(minimum: 0), "rejected": Schema.integer(minimum: 0),
+        ]),
         "RunCompleted": Schema.object([
             "success": Schema.boolean(), "run_id": Schema.string(), "status": Schema.enumeration(AgentRun.Status.finals.map(\.rawValue)),
         ]),
@@ -448,6 +478,39 @@ enum OpenAPIDocument {
             "pattern_id": Schema.string(), "likelihood": Schema.number("0 to 1", minimum: 0), "reason": Schema.string(),
         ]),
     ]
+
+    /// `POST /v1/traces`: an operation like the others, with OTLP's two body and answer types.
+    static let otlpExport: JSONValue = {
+        let request = "An OTLP ExportTraceServiceRequest (opentelemetry-proto), as protobuf or in the OTLP JSON mapping"
+        let answer = "An ExportTraceServiceResponse in the request's encoding; partial_success counts and names the spans refused"
+        guard case .object(var operation) = Self.operation(
+            "exportTraces", tag: "otlp", summary: "Ingest OpenTelemetry traces (OTLP/HTTP)",
+            description: """
+                What an OpenTelemetry SDK sends when OTEL_EXPORTER_OTLP_ENDPOINT names Grace's address (the SDK adds /v1/traces). A trace \
+                becomes a run (run_id trace_ + its trace id, kind agent, trigger event, subsystem the resource's service.name), \
+                each span a step of it (step_id span_ + trace id + _ + span id) nested by parent_span_id; gen_ai.operation.name \
+                or openinference.span.kind gives the step_type. The run is active until its root span arrives, then success, or \
+                failed when the root span's status is an error. Spans of a trace may come in any order, in several requests, \
+                on any node. Content-Encoding: gzip is accepted; the body may be at most \(OTLPRoutes.maxBytes) bytes sent and \
+                again after gunzip. One request is stored in one transaction; a body that is no ExportTraceServiceRequest is \
+                a 400 (invalid_otlp, invalid_gzip) and stores nothing.
+                """,
+            body: (Schema.freeObject(request), false),
+            responses: ["200": ["description": .string(answer), "content": [
+                "application/x-protobuf": ["schema": Schema.string("opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse", format: "binary")],
+                "application/json": ["schema": Schema.object([
+                    "partialSuccess": Schema.object(["rejectedSpans": Schema.string("An int64, as OTLP JSON writes it"),
+                                                     "errorMessage": Schema.string()], optional: ["rejectedSpans", "errorMessage"]),
+                ], optional: ["partialSuccess"], additional: true)],
+            ]], "400": json("The body is no ExportTraceServiceRequest of its type (codes invalid_otlp, invalid_gzip)", Schema.ref("Error")),
+                        "415": json("Neither application/x-protobuf nor application/json, or a Content-Encoding other than gzip",
+                                    Schema.ref("Error"))]) else { return .null }
+        operation["requestBody"] = ["required": false, "content": [
+            "application/x-protobuf": ["schema": Schema.string(request, format: "binary")],
+            "application/json": ["schema": Schema.freeObject(request)],
+        ]]
+        return .object(operation)
+    }()
 
     static func durationInput(nullable: Bool) -> JSONValue {
         ["type": "number", "minimum": 0, "exclusiveMaximum": true, "maximum": 1e12, "nullable": .bool(nullable)]

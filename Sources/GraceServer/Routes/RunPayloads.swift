@@ -9,7 +9,7 @@ struct RunPayload: Encodable {
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", status, trigger, subsystem
         case playbooksExecuted = "playbooks_executed", verificationsPassed = "verifications_passed"
-        case verificationsFailed = "verifications_failed", kind, agent, goal, metadata, nodeID = "node_id"
+        case verificationsFailed = "verifications_failed", kind, agent, goal, metadata, nodeID = "node_id", traceID = "trace_id"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -28,6 +28,7 @@ struct RunPayload: Encodable {
         try container.encode(run.body?["goal"]?.stringValue, forKey: .goal)
         try container.encode(Self.metadata(of: run.body), forKey: .metadata)
         try container.encode(run.nodeID, forKey: .nodeID)
+        try container.encode(run.traceID, forKey: .traceID)
     }
 
     /// The body's `metadata`, with any other keys a run was stored with (a boot's `profile`) folded in.
@@ -50,7 +51,7 @@ struct StepPayload: Encodable {
         case stepID = "step_id", runID = "run_id", timestamp, startedAt = "started_at", endedAt = "ended_at", stepType = "step_type"
         case subsystem, description, status
         case durationMS = "duration_ms", details, playbookID = "playbook_id", verificationID = "verification_id"
-        case logEntries = "log_entries", logsURL = "logs_url"
+        case logEntries = "log_entries", logsURL = "logs_url", spanID = "span_id", parentSpanID = "parent_span_id"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -68,6 +69,8 @@ struct StepPayload: Encodable {
         try container.encode(step.details, forKey: .details)
         try container.encode(step.playbookID, forKey: .playbookID)
         try container.encode(step.verificationID, forKey: .verificationID)
+        try container.encode(step.spanID, forKey: .spanID)
+        try container.encode(step.parentSpanID, forKey: .parentSpanID)
         if let logEntries { try container.encode(logEntries, forKey: .logEntries) }
         if let logsURL { try container.encode(logsURL, forKey: .logsURL) }
     }

@@ -78,9 +78,17 @@ struct RunRoutes {
         // One row more than asked tells whether another page exists without counting.
         let found = try await runs.runs(matching: RunQuery(
             status: try query.enumeration("status", AgentRun.Status.self), kind: try query.string("kind"),
-            subsystem: try query.string("subsystem"), node: try query.string("node", maxLength: 64), limit: limit + 1, offset: offset))
+            subsystem: try query.string("subsystem"), node: try query.string("node", maxLength: 64), traceID: try traceID(query),
+            limit: limit + 1, offset: offset))
         return JSONResponse.make(Page(runs: found.prefix(limit).map(RunPayload.init(run:)), limit: limit, offset: offset,
                                       hasMore: found.count > limit))
+    }
+
+    /// `trace_id`: an OpenTelemetry trace id, 32 hex digits (either case).
+    func traceID(_ query: QueryParameters) throws -> String? {
+        guard let text = try query.string("trace_id", maxLength: 32)?.lowercased() else { return nil }
+        guard TraceSpan.isID(text, bytes: 16) else { throw APIError.invalidParameter("trace_id", "expected 32 hex digits, not all zero") }
+        return text
     }
 
     func create(_ request: Request) async throws -> Response {

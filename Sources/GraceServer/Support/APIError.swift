@@ -24,8 +24,10 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         .init(status: .notFound, code: "not_found", message: "\(kind) \(id) not found")
     }
     static func conflict(_ message: String) -> APIError { .init(status: .conflict, code: "conflict", message: message) }
-    static let payloadTooLarge = APIError(status: .contentTooLarge, code: "payload_too_large",
-                                          message: "the request body is larger than \(BodyReader.maxBytes) bytes")
+    static let payloadTooLarge = payloadTooLarge(limit: BodyReader.maxBytes)
+    static func payloadTooLarge(limit: Int, what: String = "the request body") -> APIError {
+        APIError(status: .contentTooLarge, code: "payload_too_large", message: "\(what) is larger than \(limit) bytes")
+    }
     static func unauthorized(_ code: String, _ message: String) -> APIError {
         .init(status: .unauthorized, code: code, message: message, headers: [.wwwAuthenticate: "Bearer"])
     }

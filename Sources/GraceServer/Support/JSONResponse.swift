@@ -39,15 +39,15 @@ enum BodyReader {
     /// The largest body any endpoint accepts (1 MiB).
     static let maxBytes = 1 << 20
 
-    /// The body's bytes, or nil when it is empty; larger than ``maxBytes`` is a 413.
-    static func bytes(of request: Request) async throws -> ByteBuffer? {
+    /// The body's bytes, or nil when it is empty; larger than `limit` is a 413.
+    static func bytes(of request: Request, limit: Int = maxBytes) async throws -> ByteBuffer? {
         // Refuse early on a declared length, before reading anything.
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes { throw APIError.payloadTooLarge }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw APIError.payloadTooLarge(limit: limit) }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maxBytes)
+            buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw APIError.payloadTooLarge
+            throw APIError.payloadTooLarge(limit: limit)
         }
         return buffer.readableBytes == 0 ? nil : buffer
     }

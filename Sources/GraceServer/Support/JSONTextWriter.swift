@@ -94,8 +94,10 @@ extension StepPayload {
         writer.raw(","); writer.key("ended_at"); writer.string(step.endedAt)
         if let logEntries { writer.raw(","); writer.key("log_entries"); writer.int(logEntries) }
         if let logsURL { writer.raw(","); writer.key("logs_url"); writer.string(logsURL) }
+        writer.raw(","); writer.key("parent_span_id"); writer.string(step.parentSpanID)
         writer.raw(","); writer.key("playbook_id"); writer.string(step.playbookID)
         writer.raw(","); writer.key("run_id"); writer.string(step.runID)
+        writer.raw(","); writer.key("span_id"); writer.string(step.spanID)
         writer.raw(","); writer.key("started_at"); writer.string(step.startedAt)
         writer.raw(","); writer.key("status"); writer.string(step.status.rawValue)
         writer.raw(","); writer.key("step_id"); writer.string(step.stepID)

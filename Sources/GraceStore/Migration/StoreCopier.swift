@@ -29,6 +29,7 @@ public struct StoreCopier: Sendable {
         Table(name: "playbook_stats", inMetrics: false, key: ["playbook_id", "pattern_id"], dropsID: false, stampsNode: false),
         Table(name: "immutable_log", inMetrics: false, key: ["sequence"], dropsID: true, stampsNode: false),
         Table(name: "mined_clusters", inMetrics: false, key: ["cluster_id"], dropsID: false, stampsNode: false),
+        Table(name: "agent_events", inMetrics: false, key: ["event_id"], dropsID: false, stampsNode: false),
         Table(name: "metrics_snapshots", inMetrics: true, key: ["snapshot_id"], dropsID: true, stampsNode: true),
     ]
 

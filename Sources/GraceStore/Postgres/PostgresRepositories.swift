@@ -10,13 +10,15 @@ struct PostgresRunRepository: RunRepository {
         var run = run
         if run.nodeID == nil { run.nodeID = nodeID }
         let stored = run
-        return try await database.transaction { session in
-            if try await session.fetchOne(StoreStatements.runExists(stored.runID), { _ in true }) != nil {
-                throw StoreError.conflict("run \(stored.runID) already exists")
-            }
-            try await session.execute(StoreStatements.insertRun(stored))
-            return stored
+        return try await database.transaction { session in try await Self.create(session, stored) }
+    }
+
+    private static func create(_ session: PostgresSession, _ run: AgentRun) async throws -> AgentRun {
+        if try await session.fetchOne(StoreStatements.runExists(run.runID), { _ in true }) != nil {
+            throw StoreError.conflict("run \(run.runID) already exists")
         }
+        try await session.execute(StoreStatements.insertRun(run))
+        return run
     }
 
     func run(id: String) async throws -> AgentRun? {
@@ -36,34 +38,68 @@ struct PostgresRunRepository: RunRepository {
     }
 
     func complete(runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
-        try await database.transaction { session in
-            let stored = try await session.fetchOne(StoreStatements.selectRun(runID, .postgres, locking: true), AgentRun.init(row:))
-            let run = try StoreRules.completing(stored, runID: runID, status: status, at: timestamp)
-            try await session.execute(StoreStatements.completeRun(run))
-            return run
-        }
+        try await database.transaction { session in try await Self.complete(session, runID: runID, status: status, at: timestamp) }
+    }
+
+    private static func complete(_ session: PostgresSession, runID: String, status: AgentRun.Status, at timestamp: String) async throws -> AgentRun {
+        let stored = try await session.fetchOne(StoreStatements.selectRun(runID, .postgres, locking: true), AgentRun.init(row:))
+        let run = try StoreRules.completing(stored, runID: runID, status: status, at: timestamp)
+        try await session.execute(StoreStatements.completeRun(run))
+        return run
     }
 
     func addStep(_ step: TimelineStep) async throws -> TimelineStep {
-        try await database.transaction { session in
-            // A share lock is enough: steps of one run may be added side by side, never after it completes.
-            let run = try await session.fetchOne(SQLStatement(StoreStatements.selectRun(step.runID, .postgres).sql + " FOR SHARE",
-                                                              [.text(step.runID)]), AgentRun.init(row:))
-            let step = try StoreRules.adding(step, to: run)
-            if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
-                throw StoreError.conflict("step \(step.stepID) already exists")
-            }
-            try await session.execute(StoreStatements.insertStep(step))
-            return step
+        try await database.transaction { session in try await Self.addStep(session, step) }
+    }
+
+    private static func addStep(_ session: PostgresSession, _ step: TimelineStep) async throws -> TimelineStep {
+        // A share lock is enough: steps of one run may be added side by side, never after it completes.
+        let run = try await session.fetchOne(SQLStatement(StoreStatements.selectRun(step.runID, .postgres).sql + " FOR SHARE",
+                                                          [.text(step.runID)]), AgentRun.init(row:))
+        let step = try StoreRules.adding(step, to: run)
+        if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
+            throw StoreError.conflict("step \(step.stepID) already exists")
         }
+        try await session.execute(StoreStatements.insertStep(step))
+        return step
     }
 
     func updateStep(runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
-        try await database.transaction { session in
-            let stored = try await session.fetchOne(StoreStatements.selectStep(runID: runID, stepID: stepID, .postgres), TimelineStep.init(row:))
-            let step = try StoreRules.applying(update, to: stored, stepID: stepID)
-            try await session.execute(StoreStatements.updateStep(step))
-            return step
+        try await database.transaction { session in try await Self.updateStep(session, runID: runID, stepID: stepID, update) }
+    }
+
+    private static func updateStep(_ session: PostgresSession, runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
+        let stored = try await fetchStep(session, runID: runID, stepID: stepID)
+        let step = try StoreRules.applying(update, to: stored, stepID: stepID)
+        try await session.execute(StoreStatements.updateStep(step))
+        return step
+    }
+
+    private static func fetchStep(_ session: PostgresSession, runID: String, stepID: String) async throws -> TimelineStep? {
+        try await session.fetchOne(StoreStatements.selectStep(runID: runID, stepID: stepID, .postgres), TimelineStep.init(row:))
+    }
+
+    func apply(_ event: AgentEvent) async throws -> AgentEvent.Outcome {
+        let nodeID = nodeID
+        return try await database.transaction { session in
+            // Two nodes given one event at once: the second insert waits for the first transaction, then finds the row.
+            var claim = StoreStatements.insertEvent(event)
+            claim.sql += " RETURNING event_id"
+            guard try await session.fetchAll(claim, { _ in true }).count == 1 else { return .duplicate }
+            switch event.change {
+            case .runStarted(var run):
+                run.nodeID = run.nodeID ?? nodeID
+                _ = try await Self.create(session, run)
+            case .step(let step):
+                if let stored = try await Self.fetchStep(session, runID: step.runID, stepID: step.stepID) {
+                    _ = try await Self.updateStep(session, runID: step.runID, stepID: step.stepID, StoreRules.update(moving: stored, to: step))
+                } else {
+                    _ = try await Self.addStep(session, step)
+                }
+            case .runCompleted(let runID, let status, let timestamp):
+                _ = try await Self.complete(session, runID: runID, status: status, at: timestamp)
+            }
+            return .applied
         }
     }
 
@@ -79,6 +115,31 @@ struct PostgresRunRepository: RunRepository {
         statement.sql += " RETURNING run_id"
         let updated = try await database.transaction { [statement] session in try await session.fetchAll(statement) { _ in true } }
         guard updated.count == 1 else { throw StoreError.notFound(kind: "run", id: runID) }
+    }
+    func ingest(_ spans: [TraceSpan]) async throws -> [String] {
+        let traces = StoreRules.ingesting(spans).map { trace in
+            var run = trace.run
+            run.nodeID = run.nodeID ?? nodeID
+            return (run: run, hasRoot: trace.hasRoot, steps: trace.steps)
+        }
+        return try await database.transaction { session in
+            for trace in traces {
+                // RETURNING tells an upsert whose WHERE refused the row (a run of that id that is no trace's) from one done.
+                var statement = StoreStatements.upsertTraceRun(trace.run, hasRoot: trace.hasRoot, .postgres)
+                statement.sql += " RETURNING run_id"
+                guard try await session.fetchAll(statement, { _ in true }).count == 1 else {
+                    throw StoreError.conflict("run \(trace.run.runID) exists and is not trace \(trace.run.traceID ?? "")")
+                }
+                for step in trace.steps {
+                    var statement = StoreStatements.upsertSpanStep(step)
+                    statement.sql += " RETURNING step_id"
+                    guard try await session.fetchAll(statement, { _ in true }).count == 1 else {
+                        throw StoreError.conflict("step \(step.stepID) belongs to another run")
+                    }
+                }
+            }
+            return traces.map(\.run.runID)
+        }
     }
 }
 

@@ -194,6 +194,22 @@ enum PostgresSchema {
         ]),
         // Templates of failures no pattern matched, to suggest patterns (same table as SQLite's v7).
         Migration(id: "pg_v5_mined_clusters", statements: [MinedClusterSchema.createTable]),
+        // OTLP trace ingestion: a trace is a run (found by its trace id), a span a step nested by its
+        // parent; the ids of events applied by POST /api/agent/events, so a repeat is applied once.
+        Migration(id: "pg_v6_otlp_ingest", statements: [
+            "ALTER TABLE agent_runs ADD COLUMN trace_id TEXT",
+            "ALTER TABLE agent_steps ADD COLUMN span_id TEXT",
+            "ALTER TABLE agent_steps ADD COLUMN parent_span_id TEXT",
+            "CREATE INDEX agent_runs_trace ON agent_runs(trace_id)",
+            """
+            CREATE TABLE agent_events (
+                event_id TEXT PRIMARY KEY NOT NULL,
+                event_type TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            )
+            """,
+        ]),
         // Retention deletes snapshots by age in batches, oldest first (SQLite's metrics v9_retention).
         Migration(id: "pg_v7_retention", statements: [
             "CREATE INDEX metrics_snapshots_created ON metrics_snapshots(created_at)",

@@ -12,12 +12,15 @@ public struct RunQuery: Sendable, Equatable {
     public var endedAfter: String?
     /// Only runs that started at or after this timestamp (the stored text form).
     public var startedAfter: String?
+    /// Only the run ingested from this OpenTelemetry trace (32 lowercase hex digits).
+    public var traceID: String?
     public var limit: Int
     public var offset: Int
 
     public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
-                endedAfter: String? = nil, startedAfter: String? = nil, limit: Int = 50, offset: Int = 0) {
+                endedAfter: String? = nil, startedAfter: String? = nil, traceID: String? = nil, limit: Int = 50, offset: Int = 0) {
         self.startedAfter = startedAfter
+        self.traceID = traceID
         self.status = status
         self.kind = kind
         self.subsystem = subsystem
@@ -64,6 +67,16 @@ public protocol RunRepository: Sendable {
     func steps(runID: String) async throws -> [TimelineStep]
     /// Adds to a run's playbook and verification counters.
     func recordOutcome(runID: String, playbooksExecuted: Int, verificationsPassed: Int, verificationsFailed: Int) async throws
+    /// Stores spans of OpenTelemetry traces in one transaction, all or none: each trace's run is
+    /// created or merged (``TraceSpan/run(of:)``), each span's step inserted or replaced. Spans of a
+    /// trace may come in any order, in any number of calls, on any node; the result is the same.
+    /// Returns the runs written, by run id.
+    @discardableResult
+    func ingest(_ spans: [TraceSpan]) async throws -> [String]
+    /// Applies a client's event in one transaction, once per event id (on any node): a repeat is a
+    /// ``AgentEvent/Outcome/duplicate`` and changes nothing. An event the rules refuse (a run id
+    /// taken, a step of a completed run) throws and leaves no trace, its id included.
+    func apply(_ event: AgentEvent) async throws -> AgentEvent.Outcome
 }
 
 /// Human approvals for playbooks that may not run unattended.

@@ -7,6 +7,12 @@ extension Database {
         try execute(sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
     }
 
+    /// Runs a statement compiled once per connection: for the few fixed statements a hot path
+    /// repeats (a span's upsert, hundreds of times per OTLP request).
+    func executeCached(_ statement: SQLStatement) throws {
+        try cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
+    }
+
     func fetchAll(_ statement: SQLStatement) throws -> [Row] {
         try Row.fetchAll(self, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
     }
@@ -49,6 +55,6 @@ extension TimelineStep {
         let details: String? = row[8]
         self.init(stepID: row[0], runID: row[1], timestamp: row[2], endedAt: row[11], stepType: row[3], subsystem: row[4], description: row[5],
                   status: known, durationMS: row[7], details: details.flatMap { JSONValue(jsonText: $0) },
-                  playbookID: row[9], verificationID: row[10])
+                  playbookID: row[9], verificationID: row[10], spanID: row[12], parentSpanID: row[13])
     }
 }

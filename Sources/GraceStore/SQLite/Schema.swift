@@ -213,6 +213,22 @@ enum Schema {
             // Templates of failures no pattern matched (GraceCore.TemplateMiner), to suggest patterns.
             try db.execute(sql: MinedClusterSchema.createTable)
         }
+        migrator.registerMigration("v8_otlp_ingest") { db in
+            // OTLP trace ingestion: a trace is a run (found by its trace id), a span a step nested by its
+            // parent; the ids of events applied by POST /api/agent/events, so a repeat is applied once.
+            try db.execute(sql: """
+                ALTER TABLE agent_runs ADD COLUMN trace_id TEXT;
+                ALTER TABLE agent_steps ADD COLUMN span_id TEXT;
+                ALTER TABLE agent_steps ADD COLUMN parent_span_id TEXT;
+                CREATE INDEX agent_runs_trace ON agent_runs(trace_id);
+                CREATE TABLE agent_events (
+                    event_id TEXT PRIMARY KEY NOT NULL,
+                    event_type TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    received_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

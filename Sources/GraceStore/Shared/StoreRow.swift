@@ -35,20 +35,22 @@ extension AgentRun {
                   subsystem: try row.required("subsystem"), status: try row.enumValue("status", as: Status.self),
                   startedAt: try row.required("started_at"), endedAt: try row.text("ended_at"),
                   playbooksExecuted: try row.count("playbooks_executed"), verificationsPassed: try row.count("verifications_passed"),
-                  verificationsFailed: try row.count("verifications_failed"), body: try row.json("body"), nodeID: try row.text("node_id"))
+                  verificationsFailed: try row.count("verifications_failed"), body: try row.json("body"), nodeID: try row.text("node_id"),
+                  traceID: try row.text("trace_id"))
     }
 }
 
 extension TimelineStep {
     /// The columns step queries select, in the order the SQLite store reads them by index.
-    static let selection = "step_id, run_id, timestamp, step_type, subsystem, description, status, duration_ms, details, playbook_id, verification_id, ended_at"
+    static let selection = "step_id, run_id, timestamp, step_type, subsystem, description, status, duration_ms, details, playbook_id, verification_id, ended_at, span_id, parent_span_id"
 
     init(row: some StoreRow) throws {
         self.init(stepID: try row.required("step_id"), runID: try row.required("run_id"), timestamp: try row.required("timestamp"),
                   endedAt: try row.text("ended_at"), stepType: try row.required("step_type"), subsystem: try row.required("subsystem"),
                   description: try row.required("description"), status: try row.enumValue("status", as: Status.self),
                   durationMS: try row.real("duration_ms"), details: try row.json("details"), playbookID: try row.text("playbook_id"),
-                  verificationID: try row.text("verification_id"))
+                  verificationID: try row.text("verification_id"), spanID: try row.text("span_id"),
+                  parentSpanID: try row.text("parent_span_id"))
     }
 }
 

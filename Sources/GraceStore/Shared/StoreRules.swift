@@ -44,6 +44,24 @@ enum StoreRules {
         return step
     }
 
+    /// What ingesting `spans` writes, trace by trace in run-id order and step by step in step-id
+    /// order: two nodes writing overlapping batches take their row locks in one order, so neither
+    /// waits on the other in a deadlock. A span sent twice in one batch counts once (the last).
+    static func ingesting(_ spans: [TraceSpan]) -> [(run: AgentRun, hasRoot: Bool, steps: [TimelineStep])] {
+        Dictionary(grouping: spans, by: \TraceSpan.traceID).sorted { $0.key < $1.key }.compactMap { _, spans in
+            guard let run = TraceSpan.run(of: spans) else { return nil }
+            var steps: [String: TimelineStep] = [:]
+            for span in spans { steps[span.step.stepID] = span.step }
+            return (run, spans.contains(where: \.isRoot), steps.values.sorted { $0.stepID < $1.stepID })
+        }
+    }
+
+    /// The change a step event makes to the step stored under its id: everything it carries.
+    static func update(moving stored: TimelineStep, to sent: TimelineStep) -> StepUpdate {
+        StepUpdate(status: sent.status, durationMS: sent.durationMS, details: sent.details, description: sent.description,
+                   endedAt: sent.endedAt)
+    }
+
     static func deciding(_ request: ApprovalRequest?, id: String, approve: Bool, by: String, claimedBy: String?, reason: String?,
                          at timestamp: String) throws -> ApprovalRequest {
         guard var request else { throw StoreError.notFound(kind: "approval", id: id) }

@@ -9,9 +9,12 @@ struct SQLDialect: Sendable {
     var lockSkippingLocked: String
     /// The column that orders rows of a table by insertion.
     var insertionOrder: String
+    /// The smaller of two values (SQLite's two-argument `MIN`, PostgreSQL's `LEAST`).
+    var least: String
 
-    static let sqlite = SQLDialect(lockRow: "", lockSkippingLocked: "", insertionOrder: "rowid")
-    static let postgres = SQLDialect(lockRow: " FOR UPDATE", lockSkippingLocked: " FOR UPDATE SKIP LOCKED", insertionOrder: "step_order")
+    static let sqlite = SQLDialect(lockRow: "", lockSkippingLocked: "", insertionOrder: "rowid", least: "MIN")
+    static let postgres = SQLDialect(lockRow: " FOR UPDATE", lockSkippingLocked: " FOR UPDATE SKIP LOCKED", insertionOrder: "step_order",
+                                     least: "LEAST")
 }
 
 /// Every statement the repositories run, with its arguments, written once for both backends.
@@ -25,11 +28,42 @@ enum StoreStatements {
     static func insertRun(_ run: AgentRun) -> SQLStatement {
         SQLStatement("""
             INSERT INTO agent_runs (run_id, kind, trigger, subsystem, status, started_at, ended_at,
-                playbooks_executed, verifications_passed, verifications_failed, body, node_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(run.runID), .text(run.kind), .text(run.trigger.rawValue), .text(run.subsystem), .text(run.status.rawValue),
-                  .text(run.startedAt), SQLValue(run.endedAt), SQLValue(run.playbooksExecuted), SQLValue(run.verificationsPassed),
-                  SQLValue(run.verificationsFailed), SQLValue(run.body?.jsonText), SQLValue(run.nodeID)])
+                playbooks_executed, verifications_passed, verifications_failed, body, node_id, trace_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, runArguments(run))
+    }
+
+    private static func runArguments(_ run: AgentRun) -> [SQLValue] {
+        [.text(run.runID), .text(run.kind), .text(run.trigger.rawValue), .text(run.subsystem), .text(run.status.rawValue),
+         .text(run.startedAt), SQLValue(run.endedAt), SQLValue(run.playbooksExecuted), SQLValue(run.verificationsPassed),
+         SQLValue(run.verificationsFailed), SQLValue(run.body?.jsonText), SQLValue(run.nodeID), SQLValue(run.traceID)]
+    }
+
+    /// Inserts a trace's run, or merges one batch's view of it into the stored row in the same
+    /// statement (atomic on both backends, however many nodes write the trace at once): the run
+    /// starts at its earliest span; the batch holding the root span sets status, end, subsystem and body.
+    static func upsertTraceRun(_ run: AgentRun, hasRoot: Bool, _ dialect: SQLDialect) -> SQLStatement {
+        let merge = hasRoot
+            ? "status = excluded.status, ended_at = excluded.ended_at, subsystem = excluded.subsystem, body = excluded.body, "
+            : ""
+        return SQLStatement(insertRun(run).sql + """
+
+            ON CONFLICT(run_id) DO UPDATE SET \(merge)started_at = \(dialect.least)(agent_runs.started_at, excluded.started_at)
+            WHERE agent_runs.trace_id = excluded.trace_id
+            """, runArguments(run))
+    }
+
+    /// Inserts a span's step, or replaces it with the span sent again (an exporter's retry).
+    static func upsertSpanStep(_ step: TimelineStep) -> SQLStatement {
+        let insert = insertStep(step)
+        return SQLStatement(insert.sql + """
+
+            ON CONFLICT(step_id) DO UPDATE SET timestamp = excluded.timestamp, step_type = excluded.step_type,
+                subsystem = excluded.subsystem, description = excluded.description, status = excluded.status,
+                duration_ms = excluded.duration_ms, details = excluded.details, updated_at = excluded.updated_at,
+                ended_at = excluded.ended_at, parent_span_id = excluded.parent_span_id
+            WHERE agent_steps.run_id = excluded.run_id
+            """, insert.arguments)
     }
 
     static func selectRun(_ runID: String, _ dialect: SQLDialect, locking: Bool = false) -> SQLStatement {
@@ -46,6 +80,7 @@ enum StoreStatements {
         if let node = query.node { clauses.append("node_id = ?"); arguments.append(.text(node)) }
         if let endedAfter = query.endedAfter { clauses.append("ended_at >= ?"); arguments.append(.text(endedAfter)) }
         if let startedAfter = query.startedAfter { clauses.append("started_at >= ?"); arguments.append(.text(startedAfter)) }
+        if let traceID = query.traceID { clauses.append("trace_id = ?"); arguments.append(.text(traceID)) }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
@@ -76,6 +111,14 @@ enum StoreStatements {
             """, [SQLValue(playbooksExecuted), SQLValue(verificationsPassed), SQLValue(verificationsFailed), .text(runID)])
     }
 
+    /// Records an event id; a conflict does nothing (zero rows changed): the event was applied before.
+    static func insertEvent(_ event: AgentEvent) -> SQLStatement {
+        SQLStatement("""
+            INSERT INTO agent_events (event_id, event_type, run_id, received_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(event_id) DO NOTHING
+            """, [.text(event.eventID), .text(event.type), .text(event.runID), .text(Timestamp.now())])
+    }
+
     static func stepExists(_ stepID: String) -> SQLStatement {
         SQLStatement("SELECT 1 AS found FROM agent_steps WHERE step_id = ?", [.text(stepID)])
     }
@@ -83,11 +126,12 @@ enum StoreStatements {
     static func insertStep(_ step: TimelineStep) -> SQLStatement {
         SQLStatement("""
             INSERT INTO agent_steps (step_id, run_id, timestamp, step_type, subsystem, description, status,
-                duration_ms, details, playbook_id, verification_id, updated_at, ended_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                duration_ms, details, playbook_id, verification_id, updated_at, ended_at, span_id, parent_span_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(step.stepID), .text(step.runID), .text(step.timestamp), .text(step.stepType), .text(step.subsystem),
                   .text(step.description), .text(step.status.rawValue), SQLValue(step.durationMS), SQLValue(step.details?.jsonText),
-                  SQLValue(step.playbookID), SQLValue(step.verificationID), .text(Timestamp.now()), SQLValue(step.endedAt)])
+                  SQLValue(step.playbookID), SQLValue(step.verificationID), .text(Timestamp.now()), SQLValue(step.endedAt),
+                  SQLValue(step.spanID), SQLValue(step.parentSpanID)])
     }
 
     static func selectStep(runID: String, stepID: String, _ dialect: SQLDialect) -> SQLStatement {
