@@ -17,8 +17,18 @@ public struct KnowledgeBaseHealer: StageHealer {
 
     private func heal(_ findings: [Finding], in context: BootContext, verifiedByRerun: Bool) async -> StageHealing {
         let text = findings.map { [$0.message, $0.evidence].filter { !$0.isEmpty }.joined(separator: "\n") }.joined(separator: "\n")
-        guard !text.isEmpty, let healer = try? Self.makeHealer(for: context) else { return StageHealing(attempts: []) }
-        guard let matcher = try? SignatureMatcher(knowledgeBase: healer.knowledgeBase) else { return StageHealing(attempts: []) }
+        guard !text.isEmpty else { return StageHealing(attempts: []) }
+        let healer: SelfHealer
+        let matcher: SignatureMatcher
+        do {
+            healer = try Self.makeHealer(for: context)
+            matcher = try SignatureMatcher(knowledgeBase: healer.knowledgeBase)
+        } catch {
+            // The stage stays failed as it is; the knowledge-base check names the same error.
+            context.logger.error("no healing for the failed stage: the knowledge base cannot be used",
+                                 metadata: ["error": "\(error)"])
+            return StageHealing(attempts: [])
+        }
         var healing = StageHealing(attempts: [])
         // One fix per failure (pattern and target), however many lines or captured values it printed.
         var handled = Set<FailureKey>()

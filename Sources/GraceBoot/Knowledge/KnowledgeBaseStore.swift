@@ -81,17 +81,14 @@ public struct KnowledgeBaseStore: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Parses the file (after ``prepare()``), with the home's recognition model; errors name the
-    /// file, the pattern and the field.
+    /// Parses the file (after ``prepare()``); errors name the file, the pattern and the field.
+    /// The recognition model is not part of it: only what shows a match's score loads that
+    /// (``RecognitionModelFile``), so a boot or a server start does not pay for decoding it.
     public func load() throws -> KnowledgeBase {
-        var knowledge: KnowledgeBase
         if let data = FileManager.default.contents(atPath: path) {
-            knowledge = try KnowledgeBaseParser.parse(data, file: path)
-        } else {
-            knowledge = try BuiltInKnowledgeBase.load()
+            return try KnowledgeBaseParser.parse(data, file: path)
         }
-        knowledge.model = try RecognitionModelFile(layout: layout).load()
-        return knowledge
+        return try BuiltInKnowledgeBase.load()
     }
 
     /// Adds to a pattern's counters in the file, keeping everything else in it.

@@ -22,54 +22,89 @@ public struct LogDiagnoser: Sendable {
     let matcher: SignatureMatcher
     let chunkSize: Int
     let evidenceLimit: Int
+    let parallelism: Int
 
-    public init(matcher: SignatureMatcher, chunkSize: Int = 8 << 20, evidenceLimit: Int = 5) {
+    /// - Parameters:
+    ///   - chunkSize: bytes each core matches at a time (a line longer than this grows the buffer).
+    ///   - parallelism: how many slices of the input are matched at once, one per core by default.
+    ///     Matching is CPU-bound and each slice holds whole lines, so slices are independent; their
+    ///     results are merged in input order, so the result does not depend on this number.
+    public init(matcher: SignatureMatcher, chunkSize: Int = 8 << 20, evidenceLimit: Int = 5,
+                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.matcher = matcher
         self.chunkSize = chunkSize
         self.evidenceLimit = evidenceLimit
+        self.parallelism = max(1, parallelism)
     }
 
     /// Reads `descriptor` to its end (a file or standard input).
     public func diagnose(descriptor: Int32) throws -> Result {
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var buffer = [UInt8](repeating: 0, count: chunkSize * parallelism)
         var carried = 0  // bytes of an unfinished line kept at the start of the buffer
         var lineNumber = 1
         var bytes = 0
         var hits = Tally(evidenceLimit: evidenceLimit)
+        var ended = false
 
-        func consume(_ count: Int) {
-            buffer.withUnsafeBytes { raw in
-                // Only evidence is shown with its score: rate a pattern's matches while its evidence has room.
-                let chunk = matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: raw[0..<count]), firstLineNumber: lineNumber) { id, rated in
-                    (hits.hits[id]?.evidence.count ?? 0) + rated < evidenceLimit
-                }
-                lineNumber += chunk.lines
-                chunk.matches.forEach { hits.add($0) }
-            }
-        }
-
-        while true {
+        while !ended {
             if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }  // a giant line
-            let read = buffer.withUnsafeMutableBytes { raw in Foundation.read(descriptor, raw.baseAddress! + carried, raw.count - carried) }
-            if read < 0 {
-                if errno == EINTR { continue }
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            // Fill the buffer (a pipe returns little at a time), so every slice has its share.
+            var filled = carried
+            while filled < buffer.count {
+                let read = buffer.withUnsafeMutableBytes { raw in Foundation.read(descriptor, raw.baseAddress! + filled, raw.count - filled) }
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                }
+                if read == 0 {
+                    ended = true
+                    break
+                }
+                bytes += read
+                filled += read
             }
-            if read == 0 {
-                if carried > 0 { consume(carried) }
-                break
+            let complete = ended ? filled : (buffer[..<filled].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if complete > 0 {
+                let slices = buffer.withUnsafeBytes { raw in match(UnsafeRawBufferPointer(rebasing: raw[0..<complete]), hits: hits) }
+                for slice in slices {
+                    for var match in slice.matches {
+                        match.lineNumber += lineNumber - 1
+                        hits.add(match)
+                    }
+                    lineNumber += slice.lines
+                }
             }
-            bytes += read
-            let filled = carried + read
-            guard let lastNewline = buffer[..<filled].lastIndex(of: 0x0A) else {
-                carried = filled
-                continue
+            carried = filled - complete
+            if carried > 0 && complete > 0 {
+                buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + complete, carried) }
             }
-            consume(lastNewline + 1)
-            carried = filled - (lastNewline + 1)
-            if carried > 0 { buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + lastNewline + 1, carried) } }
         }
         return Result(lines: lineNumber - 1, bytes: bytes, hits: hits.ordered)
+    }
+
+    /// Inputs smaller than two of these are matched in one piece.
+    static let smallestSlice = 2 << 20
+
+    /// Matches `lines` (whole lines) in up to ``parallelism`` slices at once, each cut at a line
+    /// end; line numbers in each slice's matches start at 1.
+    private func match(_ lines: UnsafeRawBufferPointer, hits: Tally) -> [(matches: [SignatureMatch], lines: Int)] {
+        var bounds = [0]
+        let share = lines.count / parallelism + 1
+        // A slice's edge cuts the error blocks around it (exclusions, rating), as a chunk's edge
+        // does: only inputs of several MiB are split, so small logs are matched whole.
+        while share >= Self.smallestSlice, bounds.count < parallelism, bounds.last! + share < lines.count,
+              let newline = memchr(lines.baseAddress! + bounds.last! + share, 0x0A, lines.count - bounds.last! - share) {
+            bounds.append(lines.baseAddress!.distance(to: UnsafeRawPointer(newline)) + 1)
+        }
+        bounds.append(lines.count)
+        // Only evidence is shown with its score: each slice rates a pattern's matches while the
+        // evidence so far leaves room (so a few more than the evidence may be rated, never thousands).
+        let rates = { (id: String, rated: Int) in (hits.hits[id]?.evidence.count ?? 0) + rated < evidenceLimit }
+        let matcher = matcher
+        let cuts = bounds
+        return ParallelMap.map(bounds.count - 1) { index in
+            matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: lines[cuts[index]..<cuts[index + 1]]), firstLineNumber: 1, rates: rates)
+        }
     }
 
     /// Matches counted per pattern, in the order patterns first matched, with the first few as evidence.

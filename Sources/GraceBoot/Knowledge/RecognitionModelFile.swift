@@ -15,9 +15,10 @@ import GraceStore
 ///     bias	-512	...	1204
 ///     codec can	843	-12	...	-301
 ///
-/// A format of its own rather than JSON: every load of the knowledge base loads the model, and
-/// Foundation's JSON parser took 11 ms for the built-in model on this machine against a start-up
-/// budget of 10 ms; these lines load in about 6 (`grace bench model-load`).
+/// A format of its own rather than JSON: Foundation's JSON parser took 11 ms for the built-in
+/// model on this machine against a start-up budget of 10 ms; these lines load in about 6
+/// (`grace bench model-load`). Only what shows scores loads it (`grace diagnose`, `grace patterns
+/// eval`): matches that heal a boot or a service decide by their signatures alone.
 public struct RecognitionModelFile: Sendable {
     public let layout: GraceHomeLayout
 
@@ -34,11 +35,6 @@ public struct RecognitionModelFile: Sendable {
     public func load() throws -> RecognitionModel {
         guard let data = FileManager.default.contents(atPath: path) else { return try BuiltInRecognitionModel.load() }
         return try Self.decode(data, name: path)
-    }
-
-    /// Writes `model` atomically (the previous file stays whole until the new one is complete).
-    public func save(_ model: RecognitionModel) throws {
-        try FileWriting.replace(path, with: Self.encode(model))
     }
 
     public static func encode(_ model: RecognitionModel) -> Data {

@@ -72,9 +72,9 @@ public struct SignatureMatcher: Sendable {
     let scanner: LiteralScanner
     let model: RecognitionModel?
 
-    /// The knowledge base's patterns, rated by its model when it has one.
-    public init(knowledgeBase: KnowledgeBase) throws {
-        try self.init(patterns: knowledgeBase.patterns, model: knowledgeBase.model)
+    /// The knowledge base's patterns, rated by `model` when one is given.
+    public init(knowledgeBase: KnowledgeBase, model: RecognitionModel? = nil) throws {
+        try self.init(patterns: knowledgeBase.patterns, model: model)
     }
 
     /// Compiles every pattern; a bad regex names its pattern. With a `model`, each match is rated

@@ -71,13 +71,10 @@ public struct FailurePattern: Sendable, Equatable, Codable {
 public struct KnowledgeBase: Sendable, Equatable {
     public var version: String
     public var patterns: [FailurePattern]
-    /// The learned scorer that rates the error block around each signature match (nil: signatures alone).
-    public var model: RecognitionModel?
 
-    public init(version: String, patterns: [FailurePattern], model: RecognitionModel? = nil) {
+    public init(version: String, patterns: [FailurePattern]) {
         self.version = version
         self.patterns = patterns
-        self.model = model
     }
 
     public func pattern(_ id: String) -> FailurePattern? { patterns.first { $0.id == id } }

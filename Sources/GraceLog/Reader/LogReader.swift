@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import GraceCore
 
 /// Reads JSON-lines log files and hands back the lines matching a ``LogFilter``, fast.
 ///
@@ -225,15 +226,78 @@ struct LineAssembler: ~Copyable {
 struct ChunkMatcher {
     let filter: CompiledFilter
     var stats = LogScanStats()
+    /// How many slices of a large region are matched at once (one per core).
+    var parallelism = ProcessInfo.processInfo.activeProcessorCount
 
     init(filter: CompiledFilter) {
         self.filter = filter
     }
 
+    /// Each core's share of a large region; smaller regions (a run's lines, a pipe's chunk) are
+    /// matched on the calling thread.
+    static let parallelSlice = 4 << 20
+
     /// Processes `region[0..<count]`, which ends at a line end (or at the end of the data).
     /// Returns false when `body` asked to stop.
     mutating func process(_ region: UnsafePointer<UInt8>, count: Int,
                           _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Bool {
+        if parallelism > 1 && count >= 2 * Self.parallelSlice { return try processInParallel(region, count: count, body) }
+        return try processSerially(region, count: count, body)
+    }
+
+    /// What one slice of a parallel pass found: its matching lines, kept until the slices before
+    /// it have been handed over, so `body` still sees every line in order on the calling thread.
+    private struct SliceResult {
+        var stats = LogScanStats()
+        var lines: [(offset: Int, count: Int, fields: LineFields)] = []
+        var error: (any Error)?
+    }
+
+    /// Matching is CPU-bound and lines are independent, so a large region is cut at line ends
+    /// into batches of one slice per core, matched at once; `body` is then called for each
+    /// batch's lines in order, and an early stop wastes at most one batch.
+    private mutating func processInParallel(_ region: UnsafePointer<UInt8>, count: Int,
+                                            _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Bool {
+        var start = 0
+        while start < count {
+            var bounds = [start]
+            while bounds.count <= parallelism, bounds.last! < count {
+                let cut = bounds.last! + Self.parallelSlice
+                let next = cut >= count ? -1 : ByteSearch.index(of: 0x0A, in: region, from: cut, count: count)
+                bounds.append(next < 0 ? count : next + 1)
+            }
+            let filter = filter
+            let cuts = bounds
+            let results = ParallelMap.map(bounds.count - 1) { index -> SliceResult in
+                var matcher = ChunkMatcher(filter: filter)
+                var result = SliceResult()
+                do {
+                    _ = try matcher.processSerially(region + cuts[index], count: cuts[index + 1] - cuts[index]) { line, length, fields in
+                        result.lines.append((region.distance(to: line), length, fields))
+                        return true
+                    }
+                } catch {
+                    result.error = error
+                }
+                result.stats = matcher.stats
+                return result
+            }
+            for slice in results {
+                if let error = slice.error { throw error }
+                stats.scanned += slice.stats.scanned
+                stats.malformed += slice.stats.malformed
+                for line in slice.lines {
+                    stats.matched += 1
+                    if try !body(region + line.offset, line.count, line.fields) { return false }
+                }
+            }
+            start = bounds.last!
+        }
+        return true
+    }
+
+    private mutating func processSerially(_ region: UnsafePointer<UInt8>, count: Int,
+                                          _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Bool {
         // Windows small enough to stay in cache across the passes (count, search, marker search).
         var start = 0
         while start < count {

@@ -35,7 +35,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let matcher: SignatureMatcher
         do {
             healer = try SelfHealer.forHome(settings: runtime.settings, repositories: nil, logger: runtime.logger)
-            matcher = try SignatureMatcher(knowledgeBase: healer.knowledgeBase)
+            matcher = try SignatureMatcher(knowledgeBase: healer.knowledgeBase,
+                                           model: try RecognitionModelFile(layout: runtime.layout).load())
         } catch {
             printError("\(error)")
             throw GraceExit.configuration
