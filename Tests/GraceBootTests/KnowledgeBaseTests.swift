@@ -55,6 +55,30 @@ import Testing
         #expect(result.hits[0].evidence.first?.lineNumber == 5001)
         #expect(result.hits[1].evidence.first?.lineNumber == 10_002)
     }
+
+    /// A log large enough to be matched on several cores gives what one core gives: counts,
+    /// evidence, line numbers and scores.
+    @Test func severalCoresAgreeWithOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grace-diag-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let failures = ["sqlite3.OperationalError: database is locked", "KeyError: 'OPENAI_API_KEY'",
+                        "RuntimeWarning: coroutine 'TriggerMesh.publish' was never awaited"]
+        var text = ""
+        var index = 0
+        while text.utf8.count < 9 << 20 {  // two 8 MiB chunks, each cut in slices
+            text += index % 9_973 == 0 ? failures[(index / 9_973) % failures.count] + "\n" : "2025-11-09 INFO request \(index) served in 3 ms\n"
+            index += 1
+        }
+        let path = directory.appendingPathComponent("app.log").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let rated = try SignatureMatcher(patterns: try BuiltInKnowledgeBase.load().patterns, model: try BuiltInRecognitionModel.load())
+        let one = try LogDiagnoser(matcher: rated, parallelism: 1).diagnose(path: path)
+        let two = try LogDiagnoser(matcher: rated, parallelism: 2).diagnose(path: path)
+        #expect(one.hits.map(\.patternID) == ["database_locked", "missing_env_secrets", "trigger_mesh_unawaited"])
+        #expect(one.hits.allSatisfy { $0.evidence.count == 5 && $0.evidence.allSatisfy { $0.score != nil } })
+        #expect(two == one)
+    }
 }
 
 @Suite struct KnowledgeBaseFileTests {

@@ -82,27 +82,15 @@ public struct LogDiagnoser: Sendable {
         return Result(lines: lineNumber - 1, bytes: bytes, hits: hits.ordered)
     }
 
-    /// Inputs smaller than two of these are matched in one piece.
-    static let smallestSlice = 2 << 20
-
     /// Matches `lines` (whole lines) in up to ``parallelism`` slices at once, each cut at a line
-    /// end; line numbers in each slice's matches start at 1.
+    /// end (``LineSlices``); line numbers in each slice's matches start at 1.
     private func match(_ lines: UnsafeRawBufferPointer, hits: Tally) -> [(matches: [SignatureMatch], lines: Int)] {
-        var bounds = [0]
-        let share = lines.count / parallelism + 1
-        // A slice's edge cuts the error blocks around it (exclusions, rating), as a chunk's edge
-        // does: only inputs of several MiB are split, so small logs are matched whole.
-        while share >= Self.smallestSlice, bounds.count < parallelism, bounds.last! + share < lines.count,
-              let newline = memchr(lines.baseAddress! + bounds.last! + share, 0x0A, lines.count - bounds.last! - share) {
-            bounds.append(lines.baseAddress!.distance(to: UnsafeRawPointer(newline)) + 1)
-        }
-        bounds.append(lines.count)
+        let cuts = LineSlices.cuts(lines, parts: parallelism)
         // Only evidence is shown with its score: each slice rates a pattern's matches while the
         // evidence so far leaves room (so a few more than the evidence may be rated, never thousands).
         let rates = { (id: String, rated: Int) in (hits.hits[id]?.evidence.count ?? 0) + rated < evidenceLimit }
         let matcher = matcher
-        let cuts = bounds
-        return ParallelMap.map(bounds.count - 1) { index in
+        return ParallelMap.map(cuts.count - 1) { index in
             matcher.matches(inLines: UnsafeRawBufferPointer(rebasing: lines[cuts[index]..<cuts[index + 1]]), firstLineNumber: 1, rates: rates)
         }
     }

@@ -21,6 +21,8 @@ public struct LogReader: Sendable {
     var chunkSize = 8 << 20
     /// Map regular files instead of reading them (tests turn it off to exercise the read path).
     var mapsFiles = true
+    /// Cores a large file is matched on (tests compare one with several).
+    var parallelism = ProcessInfo.processInfo.activeProcessorCount
 
     /// The rotated files of a log, oldest first: grace.jsonl.N ... grace.jsonl.1, grace.jsonl (missing ones skipped).
     public static func files(forLog path: String) -> [String] {
@@ -111,6 +113,7 @@ public struct LogReader: Sendable {
                     _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> LogScanStats {
         let compiled = try CompiledFilter(filter)
         var matcher = ChunkMatcher(filter: compiled)
+        matcher.parallelism = parallelism
         for path in paths {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw LogReaderError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
@@ -233,15 +236,15 @@ struct ChunkMatcher {
         self.filter = filter
     }
 
-    /// Each core's share of a large region; smaller regions (a run's lines, a pipe's chunk) are
-    /// matched on the calling thread.
+    /// Each core's share of a large region in one batch; regions smaller than two
+    /// ``LineSlices/smallestPart``s (a run's lines, a pipe's chunk) are matched on the calling thread.
     static let parallelSlice = 4 << 20
 
     /// Processes `region[0..<count]`, which ends at a line end (or at the end of the data).
     /// Returns false when `body` asked to stop.
     mutating func process(_ region: UnsafePointer<UInt8>, count: Int,
                           _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Bool {
-        if parallelism > 1 && count >= 2 * Self.parallelSlice { return try processInParallel(region, count: count, body) }
+        if parallelism > 1 && count >= 2 * LineSlices.smallestPart { return try processInParallel(region, count: count, body) }
         return try processSerially(region, count: count, body)
     }
 
@@ -260,15 +263,14 @@ struct ChunkMatcher {
                                             _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> Bool {
         var start = 0
         while start < count {
-            var bounds = [start]
-            while bounds.count <= parallelism, bounds.last! < count {
-                let cut = bounds.last! + Self.parallelSlice
-                let next = cut >= count ? -1 : ByteSearch.index(of: 0x0A, in: region, from: cut, count: count)
-                bounds.append(next < 0 ? count : next + 1)
-            }
+            // A batch of one slice per core, ending at a line end.
+            let batchEnd = start + parallelism * Self.parallelSlice
+            let newline = batchEnd >= count ? -1 : ByteSearch.index(of: 0x0A, in: region, from: batchEnd, count: count)
+            let end = newline < 0 ? count : newline + 1
+            let cuts = LineSlices.cuts(UnsafeRawBufferPointer(start: region + start, count: end - start), parts: parallelism)
+                .map { start + $0 }
             let filter = filter
-            let cuts = bounds
-            let results = ParallelMap.map(bounds.count - 1) { index -> SliceResult in
+            let results = ParallelMap.map(cuts.count - 1) { index -> SliceResult in
                 var matcher = ChunkMatcher(filter: filter)
                 var result = SliceResult()
                 do {
@@ -291,7 +293,7 @@ struct ChunkMatcher {
                     if try !body(region + line.offset, line.count, line.fields) { return false }
                 }
             }
-            start = bounds.last!
+            start = end
         }
         return true
     }
