@@ -264,8 +264,14 @@ extension EndToEnd {
             try FileManager.default.copyItem(at: service.folder.appendingPathComponent("pending/002_add_passed.sql"),
                                              to: service.folder.appendingPathComponent("migrations/002_add_passed.sql"))
             try "missing_column".write(to: service.folder.appendingPathComponent("agent.fail"), atomically: true, encoding: .utf8)
+            // The verification event is written first and the timeline step that names it next,
+            // so wait for both rather than reading the steps the moment the event appears.
             let verified = try await eventually {
                 try recoveries(service, pattern: "verification_events_schema_mismatch").contains { $0["passed"] as? Int == 1 }
+                    && !service.query("""
+                        SELECT 1 FROM agent_steps s JOIN agent_runs r ON r.run_id = s.run_id
+                        WHERE r.kind = 'target' AND s.step_type = 'verification'
+                        """).isEmpty
             }
             #expect(verified)
             #expect(await service.isHealthy())
