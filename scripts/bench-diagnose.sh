@@ -13,6 +13,7 @@ home="$work/home"
 
 if [[ -n "${GRACE_BIN:-}" ]]; then
     grace=$GRACE_BIN
+    unset GRACE_BIN  # grace warns about GRACE_* variables it does not know
 else
     echo "building grace (release)..." >&2
     swift build -c release --scratch-path .build-release --product grace >/dev/null
@@ -71,22 +72,25 @@ bytes=$(stat -c %s "$log")
 lines=$(wc -l < "$log")
 cat "$log" > /dev/null  # warm the page cache for both tools alike
 
-t0=$(date +%s.%N)
-GRACE_HOME="$home" "$grace" diagnose "$log" --json > "$work/grace.json" || true
-t1=$(date +%s.%N)
-grep_count=$(LC_ALL=C grep -E -c -f "$work/signatures.ere" "$log" || true)
-t2=$(date +%s.%N)
+# Wall and CPU time (user + system) of each: grace matches on every core, grep on one.
+TIMEFORMAT='%R %U %S'
+{ time GRACE_HOME="$home" "$grace" diagnose "$log" --json > "$work/grace.json" || true; } 2> "$work/grace.time"
+{ time LC_ALL=C grep -E -c -f "$work/signatures.ere" "$log" > "$work/grep.count" || true; } 2> "$work/grep.time"
+grep_count=$(cat "$work/grep.count")
 
-python3 - "$work/grace.json" "$t0" "$t1" "$t2" "$lines" "$bytes" "$grep_count" <<'PY'
+python3 - "$work/grace.json" "$work/grace.time" "$work/grep.time" "$lines" "$bytes" "$grep_count" "$(nproc)" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
-t0, t1, t2 = map(float, sys.argv[2:5])
-lines, size, grep_count = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
-grace_s, grep_s = t1 - t0, t2 - t1
+def times(path):
+    wall, user, system = map(float, open(path).read().split()[-3:])
+    return wall, user + system
+grace_s, grace_cpu = times(sys.argv[2])
+grep_s, grep_cpu = times(sys.argv[3])
+lines, size, grep_count, cores = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 matched = sum(p["count"] for p in report["patterns"])
-print(f"log: {size / 2**20:.0f} MiB, {lines} lines")
-print(f"{'tool':<28}{'seconds':>10}{'lines/s':>16}{'matched lines':>16}")
-print(f"{'grace diagnose':<28}{grace_s:>10.2f}{lines / grace_s:>16,.0f}{matched:>16}")
-print(f"{'grep -E -c (same signatures)':<28}{grep_s:>10.2f}{lines / grep_s:>16,.0f}{grep_count:>16}")
-print(f"grace / grep time ratio: {grace_s / grep_s:.2f} (below 1 means grace is faster)")
+print(f"log: {size / 2**20:.0f} MiB, {lines} lines, {cores} CPUs")
+print(f"{'tool':<28}{'wall s':>9}{'CPU s':>9}{'lines/s':>14}{'matched lines':>16}")
+print(f"{'grace diagnose':<28}{grace_s:>9.2f}{grace_cpu:>9.2f}{lines / grace_s:>14,.0f}{matched:>16}")
+print(f"{'grep -E -c (same signatures)':<28}{grep_s:>9.2f}{grep_cpu:>9.2f}{lines / grep_s:>14,.0f}{grep_count:>16}")
+print(f"grace / grep time ratio: {grace_s / grep_s:.2f} wall, {grace_cpu / grep_cpu:.2f} CPU (below 1 means grace is faster)")
 PY

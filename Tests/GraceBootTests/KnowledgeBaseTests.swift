@@ -250,6 +250,31 @@ import Testing
 }
 
 @Suite struct LiteralScannerTests {
+    /// Literals of five bytes or more let the scan jump over most positions; some fold case.
+    @Test func jumpsWithoutMissingAnyOccurrence() {
+        let literals = ["database is locked", "TOKEN", " is not set", "--- Logging error ---", "42703", "é✓abc", "Locked"].map { Array($0.utf8) }
+        let folds = [false, true, false, false, false, false, true]
+        let scanner = LiteralScanner(literals: literals, caseInsensitive: folds)
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["database is locked", "DATABASE IS LOCKED", "token", "ToKeN", "TOKE", " is not set", " is not", "42703", "4270",
+                      "é✓abc", "é✓ab", "lOcKeD", "x", " ", "\n", "datab", "--- Logging error ---", "--- Logging"]
+        for _ in 0..<300 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...80, using: &generator) { text += Array(pieces.randomElement(using: &generator)!.utf8) }
+            var found: [[Int]] = []
+            text.withUnsafeBytes { buffer in scanner.scan(buffer) { found.append([$0, $1]) } }
+            var expected: [[Int]] = []
+            for (index, literal) in literals.enumerated() where literal.count <= text.count {
+                let wanted = folds[index] ? literal.map(LiteralScanner.lower) : literal
+                for start in 0...(text.count - literal.count) {
+                    let slice = text[start..<(start + literal.count)]
+                    if (folds[index] ? slice.map(LiteralScanner.lower) : Array(slice)) == wanted { expected.append([index, start]) }
+                }
+            }
+            #expect(found == expected.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
     @Test func findsEveryOccurrenceLikeANaiveSearch() {
         let literals = ["database is locked", "KEY", "TOKEN", " is not set", "--- Logging error ---", "ab", "abab", "é✓"].map { Array($0.utf8) }
         let scanner = LiteralScanner(literals: literals)
