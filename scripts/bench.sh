@@ -72,11 +72,18 @@ put boot_pipeline_ms "$(python3 -c "import json; print(json.load(open('$WORK/boo
 
 # ---------------------------------------------------------------- JSON log lines/s
 log "log-write: $LOG_LINES lines ..."
-rate=$("$BIN" bench log-write --lines "$LOG_LINES" --directory "$WORK" | sed -n 's/.* \([0-9]*\) lines\/s/\1/p')
+written=$("$BIN" bench log-write --lines "$LOG_LINES" --directory "$WORK")
+rate=$(sed -n 's/.* \([0-9]*\) lines\/s.*/\1/p' <<<"$written")
+line_bytes=$(sed -n 's/.* \([0-9]*\) bytes\/line.*/\1/p' <<<"$written")
+[[ -n "$rate" && -n "$line_bytes" ]] || die "unexpected output from grace bench log-write: $written"
 put logwrite_lps "$rate"
 # The reference: the same number of lines of the same size written by `head` from `yes` (no
-# formatting, no escaping, no locking: the pipe-and-write ceiling of this disk).
-sample='{"timestamp":"2025-11-09T18:30:00.123456Z","level":"INFO","logger":"grace.bench","subsystem":"bench","event_type":"log","message":"benchmark line 123456","run_id":"run_3f9a0c12be47","index":"123456"}'
+# formatting, no escaping, no locking: the pipe-and-write ceiling of this disk), padded to the
+# size of grace's lines so both write the same bytes.
+sample=$(python3 -c 'import sys
+line = "{\"timestamp\":\"2025-11-09T18:30:00.123456Z\",\"level\":\"INFO\",\"logger\":\"grace.bench\",\"subsystem\":\"bench\",\"event_type\":\"log\",\"message\":\"benchmark line\",\"run_id\":\"run_3f9a0c12be47\",\"index\":\"123456\"}"
+pad = max(0, int(sys.argv[1]) - 1 - len(line))
+print(line.replace("benchmark line", "benchmark line" + "x" * pad))' "$line_bytes")
 t0=$(now); { yes "$sample" || true; } | head -n "$LOG_LINES" >"$WORK/yes.jsonl"; t1=$(now)  # yes ends on SIGPIPE
 put yes_lps "$(python3 -c "print(int($LOG_LINES / ($t1 - $t0)))")"
 rm -f "$WORK/yes.jsonl"

@@ -64,6 +64,28 @@ import Testing
         #expect(try Self.indexed(index, "b", path) == 1)
     }
 
+    /// A run asked for again is served from the line cache plus what was written since; a file
+    /// cut short in place (same inode) is a new reading, so no cached line of the old content remains.
+    @Test func cachedLinesFollowAppendsAndAFileCutShortInPlace() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/grace.jsonl"
+        let index = RunLogIndex()
+        let first = #"{"run_id":"a","message":"one"}"# + "\n" + #"{"run_id":"b"}"# + "\n" + #"{"run_id":"a","message":"two"}"# + "\n"
+        try Data(first.utf8).write(to: URL(fileURLWithPath: path))
+        let expected = #"{"run_id":"a","message":"one"}"# + "\n" + #"{"run_id":"a","message":"two"}"# + "\n"
+        #expect(try index.lines(runID: "a", paths: [path]) == Array(expected.utf8))
+        #expect(try index.lines(runID: "a", paths: [path]) == Array(expected.utf8))  // from the cache
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((#"{"run_id":"a","message":"three"}"# + "\n").utf8))
+        #expect(try index.lines(runID: "a", paths: [path]) == Array((expected + #"{"run_id":"a","message":"three"}"# + "\n").utf8))
+        // Cut short and rewritten through the same handle: same file, new content.
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data((#"{"run_id":"a","message":"new"}"# + "\n").utf8))
+        try handle.close()
+        #expect(try index.lines(runID: "a", paths: [path]) == Array((#"{"run_id":"a","message":"new"}"# + "\n").utf8))
+    }
+
     @Test func aLineLongerThanAChunkIsIndexedWhole() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/grace.jsonl"

@@ -30,17 +30,25 @@ public final class RunLogIndex: Sendable {
     }
 
     struct FileIndex: Sendable {
+        /// Which reading of the file this is: a new one when the file shrank or was replaced.
+        var generation: Int
         /// Bytes read so far (always at a line end).
         var scanned = 0
         var runs: [String: [LineRef]] = [:]
     }
 
     private let files = Mutex<[FileID: FileIndex]>([:])
+    private let generations = Atomic<Int>(0)
+    private let cache: RunLineCache
     /// Bytes read per `pread` while indexing.
     let chunkSize: Int
 
-    public init(chunkSize: Int = 8 << 20) {
+    /// - Parameters:
+    ///   - chunkSize: bytes read per `pread` while indexing.
+    ///   - cacheBytes: most bytes of runs' lines kept for runs asked for again (``RunLineCache``).
+    public init(chunkSize: Int = 8 << 20, cacheBytes: Int = 32 << 20) {
         self.chunkSize = chunkSize
+        self.cache = RunLineCache(capacity: cacheBytes)
     }
 
     /// The lines of `paths` (in that order, oldest file first) whose top-level `run_id` is
@@ -56,10 +64,19 @@ public final class RunLogIndex: Sendable {
             guard fstat(fd, &info) == 0 else { throw LogReaderError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
             let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             seen.insert(id)
-            let refs = try refreshed(id, fd: fd, path: path, size: Int(info.st_size)).runs[runID] ?? []
-            try Self.append(refs, from: fd, path: path, to: &output)
+            let file = try refreshed(id, fd: fd, path: path, size: Int(info.st_size))
+            let refs = file.runs[runID] ?? []
+            let key = RunLineCache.Key(file: id, generation: file.generation, runID: runID)
+            var lines = cache.lines(key) ?? RunLineCache.Lines(count: 0, bytes: [])
+            if lines.count < refs.count {
+                try Self.append(refs[lines.count...], from: fd, path: path, to: &lines.bytes)
+                lines.count = refs.count
+                cache.store(lines, for: key)
+            }
+            output += lines.bytes
         }
         files.withLock { state in state = state.filter { seen.contains($0.key) } }
+        cache.keep(files: seen)
         return output
     }
 
@@ -67,12 +84,18 @@ public final class RunLogIndex: Sendable {
     /// requests from indexing the same bytes twice; after the first build that is only the tail.
     private func refreshed(_ id: FileID, fd: Int32, path: String, size: Int) throws -> FileIndex {
         try files.withLock { state in
-            var index = state[id] ?? FileIndex()
-            if size < index.scanned { index = FileIndex() }  // truncated or rewritten in place
+            // Taken out of the dictionary while it grows, so appending to it copies nothing (a
+            // copy of every run's references per request would cost what the whole log costs).
+            var index = state.removeValue(forKey: id) ?? FileIndex(generation: newGeneration())
+            defer { state[id] = index }  // what was read before an error stays indexed
+            if size < index.scanned { index = FileIndex(generation: newGeneration()) }  // truncated or rewritten in place
             if size > index.scanned { try extend(&index, fd: fd, path: path, to: size) }
-            state[id] = index
             return index
         }
+    }
+
+    private func newGeneration() -> Int {
+        generations.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
     /// Reads `[index.scanned, size)` and records every complete line that carries a `run_id`.
@@ -138,11 +161,11 @@ public final class RunLogIndex: Sendable {
     }
 
     /// Appends the referenced lines, reading adjacent ones in one `pread`.
-    private static func append(_ refs: [LineRef], from fd: Int32, path: String, to output: inout [UInt8]) throws {
-        var i = 0
-        while i < refs.count {
+    private static func append(_ refs: ArraySlice<LineRef>, from fd: Int32, path: String, to output: inout [UInt8]) throws {
+        var i = refs.startIndex
+        while i < refs.endIndex {
             var j = i
-            while j + 1 < refs.count && refs[j + 1].offset == refs[j].offset + Int(refs[j].length) + 1 { j += 1 }
+            while j + 1 < refs.endIndex && refs[j + 1].offset == refs[j].offset + Int(refs[j].length) + 1 { j += 1 }
             let start = refs[i].offset, length = refs[j].offset + Int(refs[j].length) + 1 - start
             let before = output.count
             output.append(contentsOf: repeatElement(0, count: length))

@@ -43,9 +43,13 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let path = directory + "/grace-bench-\(getpid()).jsonl"
-            defer { try? FileManager.default.removeItem(atPath: path) }
+            // The file and the rotated files the run leaves (<path>.1 ...).
+            let files = [path] + (0..<LogFileConfiguration(path: path).maxFiles).map { "\(path).\($0 + 1)" }
+            defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }  // scratch files; some never exist
             let rate = try LogBenchmark.run(lines: lines, path: path)
-            print("log-write: \(lines) lines, \(Int(rate)) lines/s")
+            let bytes = files.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+            // The line size lets a reference write lines of the same size (scripts/bench.sh).
+            print("log-write: \(lines) lines, \(Int(rate)) lines/s, \(bytes / lines) bytes/line")
         }
     }
 }
