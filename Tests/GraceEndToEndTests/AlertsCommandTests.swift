@@ -83,6 +83,7 @@ extension EndToEnd {
             bad["GRACE_ALERT_WEBHOOKS"] = receiver.url("/hook") + "," + receiver.url("/fail")
             let failed = try grace.run(["alerts", "test"], extraEnvironment: bad)
             let none = try grace.run(["alerts", "test"])
+            let shown = try grace.run(["settings"], extraEnvironment: good)
             let requests = receiver.stop()
 
             #expect(passed.status == 0, "\(passed.stdout) \(passed.stderr)")
@@ -91,6 +92,9 @@ extension EndToEnd {
             #expect(failed.status == 1)
             #expect(failed.stdout.contains("failed  http://127.0.0.1:\(receiver.port)#") && failed.stdout.contains("HTTP 500"))
             #expect(none.status == 2 && none.stderr.contains("GRACE_ALERT_WEBHOOKS"))
+            #expect(shown.status == 0 && shown.stdout.contains("GRACE_ALERT_SECRET") && shown.stdout.contains("(set, masked)"))
+            #expect(!shown.stdout.contains(Self.secret) && !shown.stdout.contains("/hook") && shown.stdout.contains("#"),
+                    "webhooks are shown by id, the secret masked: \(shown.stdout)")
             #expect(requests.count == 4 && requests.allSatisfy { $0["valid"] as? Bool == true && $0["kind"] as? String == "test" })
             let slack = try #require(requests.first { $0["path"] as? String == "/slack" }?["body"] as? [String: Any])
             #expect(slack.keys.sorted() == ["text"])
