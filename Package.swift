@@ -44,6 +44,8 @@ let package = Package(
         // OTLP ingestion: the generated OTLP messages' runtime, and gzip request bodies.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // Alert webhooks (already resolved: Hummingbird's tests and swift-otel's OTLP/HTTP use it).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -81,6 +83,7 @@ let package = Package(
                 "GraceStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -123,7 +126,10 @@ let package = Package(
         .testTarget(name: "GraceCoreTests", dependencies: ["GraceCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceLogTests", dependencies: ["GraceLog"], swiftSettings: swiftSettings),
         .testTarget(name: "GraceStoreTests", dependencies: ["GraceStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "GraceBootTests", dependencies: ["GraceBoot"], swiftSettings: swiftSettings),
+        // Hummingbird: the alert tests' webhook receiver on loopback; GRDB: their audit-chain tampering.
+        .testTarget(name: "GraceBootTests", dependencies: ["GraceBoot", .product(name: "Hummingbird", package: "hummingbird"),
+                                                           .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "GraceServerTests", dependencies: [
             "GraceServer", "GraceTelemetry",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "CompressNIO", package: "compress-nio"),

@@ -16,7 +16,7 @@ struct Grace: AsyncParsableCommand {
         version: version,
         subcommands: [UpCommand.self, BootCommand.self, StopCommand.self, SnapshotCommand.self, DiagnoseCommand.self,
                       ApprovalsCommand.self, PatternsCommand.self, AuditCommand.self, SettingsCommand.self, BenchCommand.self,
-                      LogsCommand.self, CorrelateCommand.self, DashboardCommand.self, StoreCommand.self, PruneCommand.self, BackupCommand.self, SuperviseChildCommand.self]
+                      LogsCommand.self, CorrelateCommand.self, DashboardCommand.self, StoreCommand.self, PruneCommand.self, BackupCommand.self, AlertsCommand.self, SuperviseChildCommand.self]
     )
 
     /// ArgumentParser's own `main`, except that bad command-line input (an unknown option, a missing or

@@ -8,7 +8,7 @@ extension EndToEnd {
             defer { grace.remove() }
             let help = try grace.run(["--help"])
             #expect(help.status == 0)
-            for command in ["up", "boot", "stop", "snapshot", "audit", "settings", "bench"] {
+            for command in ["up", "boot", "stop", "snapshot", "audit", "settings", "bench", "alerts"] {
                 #expect(help.stdout.contains("  \(command) "), "help lacks \(command)")
             }
             let version = try grace.run(["--version"])

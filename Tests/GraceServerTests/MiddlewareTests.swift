@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import GraceCore
+import GraceStore
 @testable import GraceServer
 
 @Suite("Middleware: auth, request ids, errors, access log")
@@ -107,6 +109,14 @@ struct MiddlewareTests {
             _ = try await server.get("/health")
             _ = try await server.get("/api/agent/runs/run_000000000000/timeline")
             _ = try await server.createRun()
+            let alerts = server.repositories.alerts, sink = "https://hooks.example#1a2b3c4d"
+            let events = ["run_1", "run_2"].map { AlertEvent(kind: .bootFailed, id: $0, title: "Boot \($0) failed", occurredAt: Timestamp.now()) }
+            try await alerts.enqueue(events, sinks: [sink], at: Timestamp.now())
+            let claimed = try await alerts.claim(sinks: [sink], owner: "test", now: Timestamp.now(), leaseUntil: "9999", limit: 1)
+            for delivery in claimed {
+                _ = try await alerts.finish(eventKey: delivery.eventKey, sink: sink, owner: "test",
+                                            AlertDelivery.Attempt(status: .delivered, httpStatus: 200, at: Timestamp.now()))
+            }
             let reply = try await server.get("/metrics")
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type")?.hasPrefix("text/plain") == true)
@@ -116,6 +126,9 @@ struct MiddlewareTests {
             #expect(text.contains("grace_http_request_duration_seconds_bucket"))
             #expect(text.contains("grace_active_runs 1"))
             #expect(text.contains("grace_pending_approvals 0"))
+            for (status, count) in [("pending", 1), ("delivered", 1), ("failed", 0)] {
+                #expect(text.contains(#"grace_alert_deliveries{sink="https://hooks.example#1a2b3c4d",status="\#(status)"} \#(count)"#), "\(text)")
+            }
         }
     }
 }

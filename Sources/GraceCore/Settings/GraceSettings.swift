@@ -49,6 +49,8 @@ public struct GraceSettings: Sendable, Equatable {
     public var target: TargetSettings?
     /// What is pruned and when (`GRACE_RETENTION_*`); keeps everything by default.
     public var retention: RetentionSettings
+    /// Webhooks told of approvals waiting, failed boots, crash loops ... (`GRACE_ALERT_*`); none by default.
+    public var alerts: AlertSettings
 
     // Several nodes on one PostgreSQL (issue 9).
     /// `GRACE_DATABASE_URL`: the shared PostgreSQL store; nil keeps the embedded SQLite files.
@@ -101,7 +103,7 @@ extension GraceSettings {
         "GRACE_SNAPSHOT_KEEP", "GRACE_DATABASE_WAIT_SECONDS", "SELF_HEAL_OBSERVE_ONLY", "SELF_HEAL_EXECUTE", "GRACE_MAX_UNATTENDED_TIER",
         "GRACE_MAX_UNATTENDED_FIXES_PER_HOUR", "GRACE_APPROVAL_EXPIRY_HOURS", "GRACE_BOOT_PROFILE", "GRACE_REQUIRED_SECRETS", "GRACE_MONITOR_INTERVAL",
         "GRACE_DATABASE_URL", "GRACE_NODE_ID",
-    ] + RetentionSettings.keys + TargetSettings.keys
+    ] + RetentionSettings.keys + TargetSettings.keys + AlertSettings.keys
 
     /// Parses and validates `values`; throws a ``SettingsError`` listing every invalid key.
     public init(values: [String: SettingValue]) throws(SettingsError) {
@@ -143,6 +145,9 @@ extension GraceSettings {
         if let password = databaseURL?.password, password.count >= 4 { secretValues = (secretValues + [password]).sorted() }
         retention = RetentionSettings.read(&reader)
         target = TargetSettings.read(&reader)
+        alerts = AlertSettings.read(&reader)
+        // Webhook URLs often carry their credential in the path (Slack's do): redacted like secrets.
+        secretValues = Array(Set(secretValues + alerts.sinks.map(\.url.absoluteString))).sorted()
         if !reader.problems.isEmpty { throw SettingsError(problems: reader.problems) }
     }
 
@@ -164,7 +169,7 @@ extension GraceSettings {
 
     /// Whether a key names a secret by convention (tokens, keys, passwords).
     public static func isSecretKey(_ key: String) -> Bool {
-        if key != "GRACE_API_TOKEN" && knownKeys.contains(key) { return false }
+        if key != "GRACE_API_TOKEN" && key != "GRACE_ALERT_SECRET" && knownKeys.contains(key) { return false }
         let upper = key.uppercased()
         return ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"]
             .contains { upper.contains($0) }

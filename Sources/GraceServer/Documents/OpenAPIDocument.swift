@@ -191,7 +191,7 @@ enum OpenAPIDocument {
             responses: ["200": json("Snapshots", Schema.ref("SnapshotList")), "422": errorRef("ValidationError")])],
         "/metrics": ["get": operation(
             "getPrometheusMetrics", tag: "metrics", summary: "Prometheus exposition text",
-            description: "grace_http_requests_total and grace_http_request_duration_seconds by route, method and status; gauges grace_active_runs, grace_pending_approvals, grace_uptime_seconds.",
+            description: "grace_http_requests_total and grace_http_request_duration_seconds by route, method and status; gauges grace_active_runs, grace_pending_approvals, grace_alert_deliveries (sink, status), grace_uptime_seconds.",
             responses: ["200": content("Prometheus text format 0.0.4", "text/plain", Schema.string())])],
         "/openapi.json": ["get": operation(
             "getOpenAPIDocument", tag: "documents", summary: "This document", open: true,

@@ -1,3 +1,5 @@
+import GraceCore
+import GraceStore
 import Prometheus
 
 /// Grace's Prometheus collectors: request counts and durations by route, method and status,
@@ -21,6 +23,11 @@ final class HTTPMetrics: Sendable {
     private static var pendingApprovals: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "grace", metricName: "pending_approvals", unitName: "",
         helpText: "Playbook approvals waiting for a decision.") }
+    // A gauge of stored records (pending ones become delivered or failed), so no `_total` suffix:
+    // that suffix is a counter's (promtool).
+    private static var alertDeliveries: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "grace", metricName: "alert_deliveries", unitName: "",
+        helpText: "Alert deliveries recorded in the store, by webhook (its id, never its URL) and status.") }
     private static var uptime: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "grace", metricName: "uptime", unitName: "seconds", helpText: "Seconds since the server started.") }
 
@@ -38,7 +45,14 @@ final class HTTPMetrics: Sendable {
     }
 
     /// The exposition text, after setting the gauges to the given values.
-    func render(activeRuns: Int, pendingApprovals: Int, uptimeSeconds: Double) -> String {
+    /// `alertDeliveries` sets every status of each sink it names, 0 where it has none.
+    func render(activeRuns: Int, pendingApprovals: Int, uptimeSeconds: Double, alertDeliveries: [AlertDeliveryCount] = []) -> String {
+        for sink in Set(alertDeliveries.map(\.sink)) {
+            for status in AlertDelivery.Status.allCases {
+                let count = alertDeliveries.first { $0.sink == sink && $0.status == status }?.count ?? 0
+                registry.makeGauge(descriptor: Self.alertDeliveries, labels: [("sink", sink), ("status", status.rawValue)]).set(to: Double(count))
+            }
+        }
         registry.makeGauge(descriptor: Self.activeRuns).set(to: Double(activeRuns))
         registry.makeGauge(descriptor: Self.pendingApprovals).set(to: Double(pendingApprovals))
         registry.makeGauge(descriptor: Self.uptime).set(to: uptimeSeconds)

@@ -24,8 +24,9 @@ struct MetricRoutes {
         api.get("/metrics") { _, _ in
             let active = try await dependencies.repositories.runs.count(matching: RunQuery(status: .active))
             let pending = try await dependencies.repositories.approvals.count(status: .pending)
+            let alerts = try await dependencies.repositories.alerts.counts()
             let text = metrics.render(activeRuns: active, pendingApprovals: pending,
-                                      uptimeSeconds: Date().timeIntervalSince(dependencies.startedAt))
+                                      uptimeSeconds: Date().timeIntervalSince(dependencies.startedAt), alertDeliveries: alerts)
             return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }

@@ -30,6 +30,7 @@ public struct StoreCopier: Sendable {
         Table(name: "immutable_log", inMetrics: false, key: ["sequence"], dropsID: true, stampsNode: false),
         Table(name: "mined_clusters", inMetrics: false, key: ["cluster_id"], dropsID: false, stampsNode: false),
         Table(name: "agent_events", inMetrics: false, key: ["event_id"], dropsID: false, stampsNode: false),
+        Table(name: "alert_deliveries", inMetrics: false, key: ["event_key", "sink"], dropsID: false, stampsNode: false),
         Table(name: "metrics_snapshots", inMetrics: true, key: ["snapshot_id"], dropsID: true, stampsNode: true),
     ]
 

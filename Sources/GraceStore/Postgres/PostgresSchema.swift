@@ -214,6 +214,8 @@ enum PostgresSchema {
         Migration(id: "pg_v7_retention", statements: [
             "CREATE INDEX metrics_snapshots_created ON metrics_snapshots(created_at)",
         ]),
+        // One record per alert and webhook (SQLite's v10_alerts).
+        Migration(id: "pg_v8_alerts", statements: AlertDeliverySchema.statements),
     ]
 
     static var known: [String] { migrations.map(\.id) }

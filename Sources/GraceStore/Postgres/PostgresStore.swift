@@ -22,7 +22,8 @@ public final class PostgresStore: Sendable {
             verifications: PostgresVerificationRepository(database: database),
             playbooks: PostgresPlaybookRepository(database: database),
             minedClusters: PostgresMinedClusterRepository(database: database),
-            retention: PostgresRetentionRepository(database: database))
+            retention: PostgresRetentionRepository(database: database),
+            alerts: PostgresAlertDeliveryRepository(database: database, nodeID: nodeID))
     }
 
     /// Connects and applies pending migrations (nodes starting together take turns).

@@ -172,11 +172,14 @@ public struct GraceRepositories: Sendable {
     public var minedClusters: any MinedClusterRepository
     /// Pruning what retention no longer keeps (never the audit chain).
     public var retention: any RetentionRepository
+    /// Alerts sent, or to send, to webhooks (`alert_deliveries`).
+    public var alerts: any AlertDeliveryRepository
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
                 verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository,
-                retention: any RetentionRepository) {
+                retention: any RetentionRepository, alerts: any AlertDeliveryRepository) {
         self.retention = retention
+        self.alerts = alerts
         let failures = AuditFailures()
         self.auditFailures = failures
         self.runs = runs

@@ -37,7 +37,8 @@ public final class SQLiteStore: Sendable {
             verifications: SQLiteVerificationRepository(database: grace),
             playbooks: SQLitePlaybookRepository(database: grace),
             minedClusters: SQLiteMinedClusterRepository(database: grace),
-            retention: SQLiteRetentionRepository(grace: grace, metrics: metrics))
+            retention: SQLiteRetentionRepository(grace: grace, metrics: metrics),
+            alerts: SQLiteAlertDeliveryRepository(database: grace, nodeID: nodeID))
     }
 
     /// Checkpoints the write-ahead logs into the database files and closes both databases;

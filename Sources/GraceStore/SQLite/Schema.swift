@@ -229,6 +229,10 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v10_alerts") { db in
+            // One record per alert and webhook: status, attempts, the last error, and a lease so one node sends.
+            for statement in AlertDeliverySchema.statements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

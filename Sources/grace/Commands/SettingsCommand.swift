@@ -33,7 +33,7 @@ struct SettingsCommand: ParsableCommand {
             ("GRACE_MONITOR_INTERVAL", String(settings.monitorIntervalSeconds)),
             ("GRACE_DATABASE_URL", settings.databaseURL.map { "\($0.displayURL) (password masked)" } ?? "(not set: SQLite in the home)"),
             ("GRACE_NODE_ID", settings.nodeID),
-        ] + retentionRows(settings.retention) + targetRows(settings.target)
+        ] + retentionRows(settings.retention) + targetRows(settings.target) + alertRows(settings.alerts)
         // Trace export follows the OpenTelemetry variables of the process environment, not Grace's settings.
         let telemetry = ("OTLP traces", TraceExport.summary(environment: ProcessInfo.processInfo.environment))
         let width = (rows + [telemetry]).map(\.0.count).max() ?? 0
@@ -52,6 +52,17 @@ struct SettingsCommand: ParsableCommand {
         return [("GRACE_RETENTION_DAYS", days(retention.days.flatMap { $0 > 0 ? $0 : nil }))]
             + RetentionSettings.Group.allCases.map { ($0.key, days(retention.days(for: $0))) }
             + [("GRACE_RETENTION_INTERVAL", String(retention.intervalSeconds))]
+    }
+
+    /// Webhooks by their id: a webhook URL often holds its credential.
+    private func alertRows(_ alerts: AlertSettings) -> [(String, String)] {
+        [
+            ("GRACE_ALERT_WEBHOOKS", alerts.sinks.isEmpty ? "(not set: no alerts)" : alerts.sinks.map(\.id).joined(separator: ",")),
+            ("GRACE_ALERT_SECRET", alerts.secret == nil ? "(not set)" : "(set, masked)"),
+            ("GRACE_ALERT_MAX_ATTEMPTS", String(alerts.maxAttempts)), ("GRACE_ALERT_BACKOFF_SECONDS", String(alerts.backoffSeconds)),
+            ("GRACE_ALERT_BACKOFF_MAX_SECONDS", String(alerts.backoffMaxSeconds)), ("GRACE_ALERT_INTERVAL", String(alerts.intervalSeconds)),
+            ("GRACE_ALERT_TIMEOUT_SECONDS", String(alerts.timeoutSeconds)), ("GRACE_ALERT_LOOKBACK_HOURS", String(alerts.lookbackHours)),
+        ]
     }
 
     private func targetRows(_ target: TargetSettings?) -> [(String, String)] {

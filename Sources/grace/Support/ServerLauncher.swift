@@ -9,7 +9,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The composition of `grace up`'s services: starts the HTTP server (GraceServer's application) with
-/// the monitor, the log flusher, the approval executor, the service supervisor and trace export as one
+/// the monitor, the log flusher, the approval executor, the alert webhooks, the service supervisor and trace export as one
 /// service group during the boot's bring-up stage, and keeps it until shutdown (SIGINT/SIGTERM or ``stop()``).
 final class ServerLauncher: ServiceLauncher {
     private struct State {
@@ -81,6 +81,11 @@ final class ServerLauncher: ServiceLauncher {
         } else {
             approvalLogger.error("the knowledge base cannot be loaded: approved playbooks will not run on this node",
                                  metadata: ["subsystem": "governance"])
+        }
+        // Webhook alerts for what the store records, from whichever node leases each first.
+        if let dispatcher = AlertDispatcher(settings: settings.alerts, repositories: store.repositories, nodeID: settings.nodeID,
+                                            logger: Logger(label: "grace.alerts")) {
+            services.append(.init(service: AlertService(dispatcher: dispatcher, interval: .seconds(settings.alerts.intervalSeconds))))
         }
         // The supervisor ends on its own when the service's boot fails; Grace serves on.
         if let supervisor = context.targetSupervisor { services.append(.init(service: supervisor, successTerminationBehavior: .ignore)) }
