@@ -305,7 +305,7 @@ print(f"server RSS (phase A): idle after boot {$RSS_IDLE_KB/1024:.1f} MiB, peak 
 print("uptime at start: $UPTIME_START".replace("  ", " "))
 # One machine-readable line for scripts/bench.sh.
 print("BENCH_API " + " ".join(f"{k}={r[k]}" for k in sorted(r) if k.split('.')[1] in ('rps', 'p50_ms', 'p99_ms'))
-      + f" ingest_rows={$INGEST_ROWS} total_steps=$TOTAL_STEPS rss_idle_kb=$RSS_IDLE_KB rss_peak_kb=$RSS_PEAK_KB")
+      + f" ingest_rows={$INGEST_ROWS} total_steps=$TOTAL_STEPS rss_idle_kb=$RSS_IDLE_KB rss_peak_kb=$RSS_PEAK_KB log_file_mb=$LOG_FILE_MB")
 print("uptime at end:   $UPTIME_END".replace("  ", " "))
 PY
 

@@ -93,10 +93,17 @@ log "logs: ${LOGS_MB} MiB ..."
 RUNS=1 JQ_MB=$JQ_MB "$ROOT/scripts/bench-logs.sh" "$LOGS_MB" "$OUT/logs" | tee "$OUT/bench-logs.txt" >&2 || die "bench-logs.sh failed"
 python3 - "$OUT/bench-logs.txt" >>"$RESULTS" <<'PY'
 import sys
+rows = 0
 for line in open(sys.argv[1]):
     parts = line.split()
-    if parts and parts[0] == "subsystem=http":
-        print(f"logs_grace_s={parts[1]}\nlogs_jq_s={parts[2]}\nlogs_grep_s={parts[3]}")
+    try:
+        grace, jq, grep = map(float, parts[1:4])
+    except (ValueError, IndexError):
+        continue
+    # Filters in bench-logs.sh's order: --subsystem http, --run-id, --errors.
+    key = ("logs", "logs_run", "logs_errors")[rows]
+    print(f"{key}_name={parts[0]}\n{key}_grace_s={grace}\n{key}_jq_s={jq}\n{key}_grep_s={grep}")
+    rows += 1
 PY
 
 # ---------------------------------------------------------------- diagnose vs grep -E
@@ -109,6 +116,9 @@ for line in open(sys.argv[1]):
         print(f"diag_grace_lps={line.split()[-2].replace(',', '')}")
     elif line.startswith("grep -E -c"):
         print(f"diag_grep_lps={line.split()[-2].replace(',', '')}")
+    elif line.startswith("grace / grep time ratio:"):
+        parts = line.split()
+        print(f"diag_wall_ratio={parts[4]}\ndiag_cpu_ratio={parts[6]}")
 PY
 
 # ---------------------------------------------------------------- audit verify entries/s
@@ -185,17 +195,21 @@ row("boot time, fresh home (`grace boot`, median of %s)" % boots, f"{f('boot_ms'
     f"{f('boot_ms') / 300:.2f} of target", f"whole process (settings, snapshot, 7 stages, report); pipeline alone {float(r.get('boot_pipeline_ms') or 'nan'):.0f} ms")
 row(f"JSON log lines/s ({int(log_lines):,} lines)", f"{f('logwrite_lps'):,.0f}/s", f"`yes` into `head`, same-size lines {f('yes_lps'):,.0f}/s",
     f"{f('logwrite_lps') / f('yes_lps'):.2f}", "grace formats, escapes, redacts and locks per line")
-row(f"`grace logs --subsystem http` ({logs_mb} MiB)", f"{f('logs_grace_s'):.2f} s", f"jq {f('logs_jq_s'):.2f} s; `grep -F` {f('logs_grep_s'):.2f} s",
-    f"{f('logs_jq_s') / f('logs_grace_s'):.1f}x faster than jq; {f('logs_grace_s') / f('logs_grep_s'):.2f}x grep's time",
-    f"jq timed on {jq_mb} MiB and scaled")
+for key in ("logs", "logs_run", "logs_errors"):
+    row(f"`grace logs` {r[key + '_name']} ({logs_mb} MiB)", f"{f(key + '_grace_s'):.2f} s",
+        f"jq {f(key + '_jq_s'):.2f} s; `grep -F` {f(key + '_grep_s'):.2f} s",
+        f"{f(key + '_jq_s') / f(key + '_grace_s'):.1f}x faster than jq; {f(key + '_grace_s') / f(key + '_grep_s'):.2f}x grep's time",
+        f"jq timed on {jq_mb} MiB and scaled")
 row(f"pattern matching (`grace diagnose`, {diag_mb} MiB)", f"{f('diag_grace_lps'):,.0f} lines/s", f"`grep -E` same signatures {f('diag_grep_lps'):,.0f} lines/s",
-    f"{f('diag_grace_lps') / f('diag_grep_lps'):.2f} of grep's rate")
+    f"{f('diag_grace_lps') / f('diag_grep_lps'):.2f} of grep's rate",
+    f"time: {r['diag_wall_ratio']} of grep's wall, {r['diag_cpu_ratio']} of its CPU (grep uses one core)")
 row("step ingest over HTTP (POST .../steps, c=16)", f"{f('ingest_rps'):,.0f} req/s", f"`GET /health` {f('health_a_rps'):,.0f} req/s",
     f"{f('ingest_rps') / f('health_a_rps') * 100:.0f}%", f"{r.get('ingest_rows', '?')} rows committed (target >= 30%)")
 row(f"timeline read at {int(r.get('total_steps', 0)):,} steps (1,000-step run, c=4)",
     f"p50 {f('timeline_p50_ms'):.1f} ms, p99 {f('timeline_p99_ms'):.1f} ms, {f('timeline_rps'):,.0f} req/s",
     f"`GET /health` p50 {f('health_b_p50_ms'):.2f} ms, {f('health_b_rps'):,.0f} req/s",
-    f"{f('timeline_rps') / f('health_b_rps') * 100:.1f}% of /health req/s")
+    f"p99 {f('timeline_p99_ms') / f('health_b_p99_ms'):.1f}x /health's p99 ({f('health_b_p99_ms'):.2f} ms)",
+    f"{f('timeline_rps') / f('health_b_rps') * 100:.1f}% of /health req/s; {r.get('log_file_mb', '?')} MiB of logs in the home")
 row(f"audit verify ({int(r['audit_entries']):,} entries)", f"{f('audit_grace_eps'):,.0f} entries/s",
     f"Python sqlite3 + hashlib same walk {f('audit_python_eps'):,.0f}/s", f"{f('audit_grace_eps') / f('audit_python_eps'):.2f}")
 row("server RSS idle / under load", f"{f('rss_idle_kb') / 1024:.1f} MiB / {f('rss_peak_kb') / 1024:.1f} MiB", "idle",

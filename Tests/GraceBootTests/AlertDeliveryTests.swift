@@ -95,7 +95,7 @@ import Testing
         let sinks = try paths.map { path in
             try #require(path.hasPrefix("slack+") ? AlertSink("slack+" + receiver.url(String(path.dropFirst(6)))) : AlertSink(receiver.url(path)))
         }
-        return AlertSettings(sinks: sinks, secret: secret, maxAttempts: maxAttempts, backoffSeconds: 1, backoffMaxSeconds: 4,
+        return AlertSettings(sinks: sinks, secret: secret, maxAttempts: maxAttempts, backoffSeconds: 60, backoffMaxSeconds: 240,
                              intervalSeconds: 1, timeoutSeconds: 5)
     }
 
@@ -118,7 +118,9 @@ import Testing
             // Not due before its backoff; due after it.
             let early = try await dispatcher.pass()
             #expect(early.recorded == 0 && early.delivered == 0 && early.retrying == 0)
-            let later = try await dispatcher.pass(now: Date().addingTimeInterval(5))
+            // The backoff (60 s) is far beyond how long a pass takes on a busy machine, and the
+            // later pass is told the time rather than waiting for it.
+            let later = try await dispatcher.pass(now: Date().addingTimeInterval(300))
             #expect(later.recorded == 0 && later.delivered == 1)
 
             // What the receiver saw: all signed; each event once per sink, the 500 one once more.
@@ -175,9 +177,9 @@ import Testing
             let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: store.store.repositories, nodeID: "node-a", logger: Self.quiet))
             let first = try await dispatcher.pass(verifyAudit: false)
             #expect(first.retrying == 2 && first.failed == 0)
-            let second = try await dispatcher.pass(now: Date().addingTimeInterval(5), verifyAudit: false)
+            let second = try await dispatcher.pass(now: Date().addingTimeInterval(300), verifyAudit: false)
             #expect(second.retrying == 0 && second.failed == 2)
-            #expect(try await dispatcher.pass(now: Date().addingTimeInterval(60), verifyAudit: false).failed == 0, "failed is final")
+            #expect(try await dispatcher.pass(now: Date().addingTimeInterval(3_600), verifyAudit: false).failed == 0, "failed is final")
 
             let failed = try await store.store.repositories.alerts.deliveries(status: .failed, limit: 10)
             #expect(failed.count == 2 && failed.allSatisfy { $0.attempts == 2 && $0.eventKey == "approval_waiting:\(approval.eventID)" })

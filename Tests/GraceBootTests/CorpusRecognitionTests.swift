@@ -36,12 +36,19 @@ import GraceCore
         #expect(splits.values.allSatisfy { $0.count == 1 })
     }
 
-    /// Logs of the last blind part (`fresh2`) that the signatures still get wrong: the text alone
+    /// Logs of the blind parts (`fresh2`, `fresh3`) that the signatures still get wrong: the text alone
     /// does not tell them apart (a syntax error and a quoted value reported as missing columns; an
     /// SDK refusing a `None` token that came from an unset variable).
     static let knownMisses: Set<String> = [
         "fresh2/knex_knex-2850.log", "fresh2/stripe-archive_mosql-34.log",
         "fresh2/1337w0rm_yeetmeet-3.log", "fresh2/staciax_valorant-discord-bot-101.log",
+        // fresh3 (blind: 66/77 when first scored), after the .NET CS4014 and "Missing X environment
+        // variable" signatures: quoted values PostgreSQL reports as missing columns, a validation
+        // error that names no field, environment KeyErrors without a secret-like name, Flask's
+        // "no secret key was set".
+        "fresh3/aljawaid_AddressBook-12.log", "fresh3/outl1ne_nova-menu-builder-42.log",
+        "fresh3/jazzband_jsonmodels-61.log", "fresh3/GetWVKeys_getwvkeys-30.log",
+        "fresh3/microsoft_vscode-python-436.log", "fresh3/sandeepsudhakaran_rchat-app-3.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -56,7 +63,7 @@ import GraceCore
             }
         }
         if Self.knownMisses.contains(file) {
-            withKnownIssue("diagnosed wrongly on the last blind part") { check() }
+            withKnownIssue("diagnosed wrongly on a blind part") { check() }
         } else {
             check()
         }
@@ -67,6 +74,15 @@ import GraceCore
         let report = try Self.corpus.evaluate(split: "fresh2", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 46)
         #expect(report.right >= 42, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 2)
+    }
+
+    /// The newest blind part (66/77 right, 2/33 negatives named when first scored), after the fixes
+    /// it prompted.
+    @Test func theNewestBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh3", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 77)
+        #expect(report.right >= 71, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 2)
     }
 

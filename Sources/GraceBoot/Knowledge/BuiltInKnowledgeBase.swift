@@ -204,13 +204,15 @@ enum BuiltInKnowledgeBase {
             "coroutine '(?<coroutine>[^']+)' was never awaited",
             "unused implementer of `(?:std::future::)?Future` that must be used",
             "futures do nothing unless (?:you `\\.await`|polled)",
-            "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from"
+            "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from",
+            "CS4014:?\\s+Because this call is not awaited"
           ],
           "prefilter": [
             "was never awaited",
             "unused implementer of `",
             "futures do nothing unless",
-            "was never yielded from"
+            "was never yielded from",
+            "Because this call is not awaited"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
           "symptoms": [
@@ -243,7 +245,8 @@ enum BuiltInKnowledgeBase {
             "Expected either api_key or auth_token to be set",
             "Please provide an? (?<variable>[A-Z][A-Z0-9_]{2,}) e?n?v",
             "Could not resolve placeholder '(?<variable>[A-Z][A-Z0-9_]+)' in (?:string )?value \\\"\\$\\{\\k<variable>\\}\\\"",
-            "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent$"
+            "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent$",
+            "\\bMissing (?<variable>[A-Z][A-Z0-9_]{2,})(?: or [A-Z][A-Z0-9_]{2,})* (?i:environment variables?|env vars?)\\b"
           ],
           "prefilter": [
             "KeyError: '",

@@ -68,7 +68,7 @@ public struct CorpusEvaluation: Sendable {
     public let entries: [Entry]
 
     /// The names `--split` accepts: the corpus's splits and `all`.
-    public static let splits = ["train", "heldout", "fresh", "fresh2", "all"]
+    public static let splits = ["train", "heldout", "fresh", "fresh2", "fresh3", "all"]
 
     /// The patterns this Grace ships, which an evaluation measures unless given a knowledge-base file.
     public static func builtInPatterns() throws -> [FailurePattern] { try BuiltInKnowledgeBase.load().patterns }

@@ -119,7 +119,9 @@ public struct RecognitionModel: Sendable, Equatable {
         guard let c = classes.firstIndex(of: pattern), let n = classes.firstIndex(of: Self.none) else {
             return Rating(score: nil, why: [])
         }
-        let present = Self.features(of: text).compactMap { feature in weights[feature].map { (feature: feature, weights: $0) } }
+        // Summed in sorted order: a set's order varies between instances, and a float sum with it,
+        // so the same block would not always get exactly the same score.
+        let present = Self.features(of: text).sorted().compactMap { feature in weights[feature].map { (feature: feature, weights: $0) } }
         let z = scores(present.map(\.weights))
         var pulls: [(feature: String, weight: Double)] = []
         for (feature, weight) in present where weight[c] - weight[n] > 0 { pulls.append((feature, weight[c] - weight[n])) }
@@ -130,7 +132,7 @@ public struct RecognitionModel: Sendable, Equatable {
     /// The likeliest class of a block on the model alone (nil for none): how much the model knows
     /// without the signatures, which `grace patterns eval --model-only` measures.
     public func classify(_ text: String) -> String? {
-        let z = scores(Self.features(of: text).compactMap { weights[$0] })
+        let z = scores(Self.features(of: text).sorted().compactMap { weights[$0] })
         guard let best = z.indices.max(by: { z[$0] < z[$1] }), classes[best] != Self.none else { return nil }
         return classes[best]
     }

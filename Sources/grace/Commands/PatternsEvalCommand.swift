@@ -18,7 +18,7 @@ struct PatternsEvalCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "Corpus folder holding SOURCES.tsv (for example Tests/Corpus/failures).") var directory: String
-    @Option(help: "Which rows to score: train, heldout, fresh, fresh2 or all.") var split = "heldout"
+    @Option(help: "Which rows to score: train, heldout, fresh, fresh2, fresh3 or all.") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
     @Option(help: ArgumentHelp("Rate matches with this recognition model instead of the built-in one.", valueName: "FILE"))

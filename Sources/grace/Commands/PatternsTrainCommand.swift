@@ -20,7 +20,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Corpus folder holding SOURCES.tsv.") var directory: String
-    @Option(help: "Which rows to learn from: train, heldout, fresh, fresh2 or all.") var split = "train"
+    @Option(help: "Which rows to learn from: train, heldout, fresh, fresh2, fresh3 or all.") var split = "train"
     @Option(help: ArgumentHelp("Write the model here instead of into the home.", valueName: "FILE")) var output: String?
     @Flag(help: "Leave out the home's confirmed incidents.") var noHome = false
 
