@@ -118,7 +118,7 @@ for line in open(sys.argv[1]):
         print(f"diag_grep_lps={line.split()[-2].replace(',', '')}")
     elif line.startswith("grace / grep time ratio:"):
         parts = line.split()
-        print(f"diag_wall_ratio={parts[4]}\ndiag_cpu_ratio={parts[6]}")
+        print(f"diag_wall_ratio={parts[5]}\ndiag_cpu_ratio={parts[7]}")
 PY
 
 # ---------------------------------------------------------------- audit verify entries/s
