@@ -11,7 +11,7 @@ struct AlertsCommand: AsyncParsableCommand {
         subcommands: [Test.self, List.self])
 
     struct Test: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "test",
             abstract: "Send a signed test alert to each webhook once and print how each answered.",
             discussion: "Exit 1 when any webhook did not answer 2xx, 2 when no webhook is configured. Nothing is stored.")
         @OptionGroup var options: GlobalOptions
@@ -42,7 +42,7 @@ struct AlertsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List alert deliveries from the store, most recently changed first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List alert deliveries from the store, most recently changed first.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "pending, delivered, failed or all.") var status = "all"
         @Option(help: "At most this many.") var limit = 100

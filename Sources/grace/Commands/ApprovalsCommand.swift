@@ -11,7 +11,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         subcommands: [List.self, Approve.self, Confirm.self, Reject.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List approval requests (pending by default).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List approval requests (pending by default).")
         @OptionGroup var options: GlobalOptions
         @Option(help: "pending, approved, rejected, executed (running), succeeded, failed, expired or all.") var status = "pending"
         @Flag(help: "One JSON object per line.") var json = false
@@ -39,7 +39,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "approve",
             abstract: "Approve a request and run its playbook now (exactly once), then verify it.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Approval id (apr_...).") var id: String
@@ -126,7 +126,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "confirm",
             abstract: "Confirm that a fix only a person could make or check is done; it then counts as succeeded.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Confirmation request id (apr_...).") var id: String
@@ -149,7 +149,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a request; its playbook will not run.")
+        static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject a request; its playbook will not run.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Approval id (apr_...).") var id: String
         @Option(help: "Who decides.") var by = ProcessInfo.processInfo.environment["USER"] ?? "operator"

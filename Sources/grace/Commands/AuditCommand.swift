@@ -10,7 +10,7 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Tail.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "verify",
             abstract: "Walk the audit chain; exit 1 and name the first bad sequence when it is broken.")
 
         @OptionGroup var options: GlobalOptions
@@ -32,7 +32,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Tail: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the newest audit entries, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "tail", abstract: "Show the newest audit entries, oldest first.")
 
         @OptionGroup var options: GlobalOptions
         @Option(name: [.customShort("n"), .long], help: "How many entries.") var count = 20

@@ -44,7 +44,7 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "restore",
             abstract: "Restore the backup in PATH into this home (created when missing), after verifying it. Refused while Grace runs "
                 + "on the home. Every file it replaces is kept beside it as *.before-restore-<time> (a PostgreSQL database is first "
                 + "dumped into storage/backups/). Audited (backup.restore).")

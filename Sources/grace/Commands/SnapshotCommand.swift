@@ -11,7 +11,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         subcommands: [List.self, Restore.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List snapshots, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List snapshots, newest first.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print the manifests as JSON.") var json = false
 
@@ -31,7 +31,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "restore",
             abstract: "Restore a snapshot's databases and settings files into this home (refused while Grace runs).",
             discussion: """
             Every file is restored into the home given by --home / GRACE_HOME (and the supervised

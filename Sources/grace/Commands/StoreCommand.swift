@@ -10,7 +10,7 @@ struct StoreCommand: AsyncParsableCommand {
         subcommands: [Migrate.self])
 
     struct Migrate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "migrate",
             abstract: "Copy this home's SQLite databases into PostgreSQL (resumable; the SQLite files are not changed).",
             discussion: """
                 Run it again after an interruption: rows already copied are skipped. Afterwards every row is \
