@@ -118,6 +118,11 @@ done = function(summary, latency, requests)
 end
 LUA
 
+# The same GET asking the server to render afresh: what a timeline costs when it changed.
+cat "$WORK/report.lua" - >"$WORK/nocache.lua" <<'LUA'
+wrk.headers["Cache-Control"] = "no-cache"
+LUA
+
 cat "$WORK/report.lua" - >"$WORK/steps.lua" <<'LUA'
 -- POST one step per request, round-robin over the run ids given after `--`.
 local body = '{"step_type":"plan_creation","subsystem":"bench","description":"step","status":"success","duration_ms":3}'
@@ -255,6 +260,7 @@ loglines() { cat "$B"/logs/grace.jsonl* 2>/dev/null | wc -l; }
 LOG_BYTES_BEFORE=$(logsize); LOG_LINES_BEFORE=$(loglines)
 run_wrk timeline "$LAT_CONNECTIONS" "$BASE/api/agent/runs/$TARGET/timeline" "$WORK/report.lua"
 LOG_BYTES_AFTER=$(logsize); LOG_LINES_AFTER=$(loglines)
+run_wrk timeline_uncached "$LAT_CONNECTIONS" "$BASE/api/agent/runs/$TARGET/timeline" "$WORK/nocache.lua"
 run_wrk health_b "$LAT_CONNECTIONS" "$BASE/health" "$WORK/report.lua"
 stop_server
 
@@ -295,7 +301,12 @@ row(f"A  POST .../steps (ingest, $INGEST_RUNS runs), c={r['ingest.conns']}", 'in
 print(f"   ingest / health = {ratio:.1f}%  (target >= 30%: {'MET' if ratio >= 30 else 'NOT MET'});"
       f" {$INGEST_ROWS} rows committed for {r['ingest.requests']} acknowledged requests")
 row(f"B  GET .../timeline (1,000 steps of $TOTAL_STEPS, ${LOG_FILE_MB} MiB of logs), c={r['timeline.conns']}", 'timeline')
+row(f"B  GET .../timeline, Cache-Control: no-cache (rendered each time), c={r['timeline_uncached.conns']}", 'timeline_uncached')
 row(f"B  GET /health (same server run), c={r['health_b.conns']}", 'health_b')
+tl, tlu, hb = f('timeline.p99_ms'), f('timeline_uncached.p99_ms'), f('health_b.p99_ms')
+print(f"   timeline p99 / health p99 = {tl / hb:.1f}x (target <= 3x: {'MET' if tl <= 3 * hb else 'NOT MET'});"
+      f" rendered afresh {tlu / hb:.1f}x. An unchanged timeline is answered from the server's cache"
+      " after checking the run's steps_version and its log lines' version (X-Cache: hit)")
 print(f"   seeded DB: $TOTAL_STEPS steps in $SEED_RUNS+ runs, ${DB_MB} MiB (sqlite3 seed ${SEED_SECONDS}s);"
       f" logs/grace.jsonl during the timeline phase: $LOG_LINES_BEFORE -> $LOG_LINES_AFTER lines,"
       f" {$LOG_BYTES_BEFORE/1024:.0f} -> {$LOG_BYTES_AFTER/1024:.0f} KiB (only what this server wrote)")
@@ -310,7 +321,7 @@ print("uptime at end:   $UPTIME_END".replace("  ", " "))
 PY
 
 fail=0
-for k in health_a ingest timeline health_b; do
+for k in health_a ingest timeline timeline_uncached health_b; do
     errs=$(( ${R[$k.non2xx]} + ${R[$k.connect]} + ${R[$k.read]} + ${R[$k.write]} + ${R[$k.timeout]} ))
     (( errs == 0 )) || { log "$k: $errs failed requests"; fail=1; }
 done

@@ -22,6 +22,8 @@ public struct ServerDependencies: Sendable {
     public var targetSupervisor: TargetSupervisor?
     /// Where each run's log lines are, kept for the life of the server.
     public let runLogIndex = RunLogIndex()
+    /// Timelines already rendered, reused while their run and log lines are unchanged.
+    let timelineCache = TimelineCache()
 
     /// `layout` defaults to the layout of `settings.home`.
     public init(repositories: GraceRepositories, settings: GraceSettings, version: String, startedAt: Date = Date(),

@@ -86,6 +86,32 @@ import Testing
         #expect(try index.lines(runID: "a", paths: [path]) == Array((#"{"run_id":"a","message":"new"}"# + "\n").utf8))
     }
 
+    /// A version stays while the run's lines stay, and moves when one is appended, when the file
+    /// is rewritten or rotated away, but not for other runs' lines.
+    @Test func aRunsVersionMovesOnlyWithItsLines() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/grace.jsonl"
+        let index = RunLogIndex()
+        try Data((#"{"run_id":"a"}"# + "\n" + #"{"run_id":"b"}"# + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let first = try index.version(runID: "a", paths: [path])
+        #expect(first.lineCount == 1)
+        #expect(try index.version(runID: "a", paths: [path]) == first)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((#"{"run_id":"b","message":"other"}"# + "\n" + #"{"run_id":"a","message":"unfinished"#).utf8))
+        #expect(try index.version(runID: "a", paths: [path]) == first, "another run's line, and a line not yet ended")
+        try handle.write(contentsOf: Data(("\"}\n").utf8))
+        let second = try index.version(runID: "a", paths: [path])
+        #expect(second != first && second.lineCount == 2)
+        // Rewritten in place with as many of the run's lines: a new reading of the file, a new version.
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data((#"{"run_id":"a","message":"x"}"# + "\n" + #"{"run_id":"a","message":"y"}"# + "\n").utf8))
+        try handle.close()
+        let rewritten = try index.version(runID: "a", paths: [path])
+        #expect(rewritten.lineCount == 2 && rewritten != second)
+        #expect(try index.version(runID: "a", paths: []) != rewritten, "a file no longer listed")
+    }
+
     @Test func aLineLongerThanAChunkIsIndexedWhole() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/grace.jsonl"

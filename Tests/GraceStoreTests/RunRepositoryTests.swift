@@ -22,6 +22,52 @@ import Testing
         #expect(try await runs.steps(runID: run.runID) == [updated])
     }
 
+    /// The number a rendered timeline is kept by: it must move with every change to the run's
+    /// steps, whoever makes it (a step added, updated, a span ingested, concurrent writers on two
+    /// nodes), and with nothing else's.
+    @Test(arguments: Backend.available) func stepsVersionMovesWithEveryChangeToTheRunsSteps(backend: Backend) async throws {
+        let test = try await TestStore.open(backend, nodeID: "n1")
+        let second = try await test.reopen(nodeID: "n2")
+        let runs = test.repositories.runs
+        func version(_ id: String) async throws -> Int64 { try #require(try await runs.run(id: id)).stepsVersion }
+
+        let run = try await runs.create(AgentRun(trigger: .manual, subsystem: "planner"))
+        let other = try await runs.create(AgentRun(trigger: .manual, subsystem: "planner"))
+        #expect(try await version(run.runID) == 0)
+        let step = try await runs.addStep(TimelineStep(runID: run.runID, stepType: "plan", subsystem: "planner", description: "d", status: .running))
+        let afterAdd = try await version(run.runID)
+        #expect(afterAdd > 0)
+        _ = try await runs.updateStep(runID: run.runID, stepID: step.stepID, StepUpdate(status: .success, durationMS: 3))
+        let afterUpdate = try await version(run.runID)
+        #expect(afterUpdate > afterAdd)
+        #expect(try await version(other.runID) == 0, "another run's steps are not this run's")
+        try await runs.recordOutcome(runID: run.runID, playbooksExecuted: 1, verificationsPassed: 0, verificationsFailed: 0)
+        #expect(try await version(run.runID) == afterUpdate, "only step changes move it")
+
+        // Two nodes adding steps to one run at once: every step lands, and the number moves by at least that many.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, repository) in [runs, second.repositories.runs, runs, second.repositories.runs].enumerated() {
+                group.addTask {
+                    for n in 0..<10 {
+                        _ = try await repository.addStep(TimelineStep(runID: run.runID, stepType: "s\(index)", subsystem: "planner",
+                                                                      description: "\(n)", status: .success))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await runs.steps(runID: run.runID).count == 41)
+        #expect(try await version(run.runID) >= afterUpdate + 40)
+
+        // A span ingested into a trace's run moves its number too, and again when the span is sent again.
+        let traceRun = try #require(try await runs.ingest([TraceIngestTests.tool]).first)
+        let ingested = try await version(traceRun)
+        #expect(ingested > 0)
+        _ = try await runs.ingest([TraceIngestTests.tool])
+        #expect(try await version(traceRun) > ingested)
+        try await second.shutdown()
+    }
+
     @Test(arguments: Backend.available) func stepsKeepTheirStartAndEndAndRunsMayBePartial(backend: Backend) async throws {
         let test = try await TestStore.open(backend)
         let runs = test.repositories.runs

@@ -33,6 +33,10 @@ public struct AgentRun: Sendable, Equatable, Codable {
     public var nodeID: String?
     /// The OpenTelemetry trace this run was ingested from (32 lowercase hex digits); nil for other runs.
     public var traceID: String?
+    /// How many times the run's steps have changed (added, updated or removed): a counter the
+    /// store keeps in the same transaction as each change, so an unchanged number means unchanged
+    /// steps, on any node. Not part of the API's run shape.
+    public var stepsVersion: Int64 = 0
 
     public init(runID: String = Identifier.run(), kind: String = "agent", trigger: Trigger, subsystem: String,
                 status: Status = .active, startedAt: String = Timestamp.now(), endedAt: String? = nil,

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import GraceCore
 import Synchronization
 
 /// Where each run's lines are in a log and its rotated files, so a run's timeline and logs cost
@@ -37,24 +38,85 @@ public final class RunLogIndex: Sendable {
         var runs: [String: [LineRef]] = [:]
     }
 
+    /// The bytes of runs' lines already read from a log file, so a run asked for again (a
+    /// dashboard polling a timeline) reads only the lines written since: a run's lines are
+    /// scattered through a large log, one `pread` each, and 2,000 of them cost more than
+    /// formatting the whole timeline. An entry is tied to one reading of one file (a new
+    /// generation when a file shrinks or is replaced), and log files are only appended to, so
+    /// cached lines stay what the file holds.
+    struct CachedLinesKey: Hashable, Sendable {
+        var file: FileID
+        var generation: Int
+        var runID: String
+    }
+
+    struct CachedLines: Sendable {
+        /// How many of the run's lines in the file `bytes` holds (each followed by a newline).
+        var count: Int
+        var bytes: [UInt8]
+    }
+
+    /// What a run's lines in a set of log files are at one moment: per file, which reading of it
+    /// and how many of the run's lines it holds. Log files are only appended to (a rewrite starts
+    /// a new reading), so two equal versions mean the same ``lines(runID:paths:)``.
+    public struct Version: Hashable, Sendable {
+        struct File: Hashable, Sendable {
+            var id: FileID
+            var generation: Int
+            var lines: Int
+        }
+
+        var files: [File]
+
+        /// How many of the run's lines the files hold, over all of them.
+        public var lineCount: Int { files.reduce(0) { $0 + $1.lines } }
+    }
+
     private let files = Mutex<[FileID: FileIndex]>([:])
     private let generations = Atomic<Int>(0)
-    private let cache: RunLineCache
+    private let cache: BoundedCache<CachedLinesKey, CachedLines>
     /// Bytes read per `pread` while indexing.
     let chunkSize: Int
 
     /// - Parameters:
     ///   - chunkSize: bytes read per `pread` while indexing.
-    ///   - cacheBytes: most bytes of runs' lines kept for runs asked for again (``RunLineCache``).
+    ///   - cacheBytes: most bytes of runs' lines kept for runs asked for again.
     public init(chunkSize: Int = 8 << 20, cacheBytes: Int = 32 << 20) {
         self.chunkSize = chunkSize
-        self.cache = RunLineCache(capacity: cacheBytes)
+        self.cache = BoundedCache(capacity: cacheBytes)
     }
 
     /// The lines of `paths` (in that order, oldest file first) whose top-level `run_id` is
     /// `runID`, each followed by a newline, in file order.
     public func lines(runID: String, paths: [String]) throws -> [UInt8] {
         var output: [UInt8] = []
+        try visit(paths) { id, fd, path, file in
+            let refs = file.runs[runID] ?? []
+            let key = CachedLinesKey(file: id, generation: file.generation, runID: runID)
+            var lines = cache.value(for: key) ?? CachedLines(count: 0, bytes: [])
+            if lines.count < refs.count {
+                try Self.append(refs[lines.count...], from: fd, path: path, to: &lines.bytes)
+                lines.count = refs.count
+                cache.store(lines, cost: lines.bytes.count, for: key)
+            }
+            output += lines.bytes
+        }
+        return output
+    }
+
+    /// The version of the run's lines in `paths` now: the files are brought up to date as for
+    /// ``lines(runID:paths:)``, but none of the run's lines is read.
+    public func version(runID: String, paths: [String]) throws -> Version {
+        var files: [Version.File] = []
+        try visit(paths) { id, _, _, file in
+            files.append(Version.File(id: id, generation: file.generation, lines: file.runs[runID]?.count ?? 0))
+        }
+        return Version(files: files)
+    }
+
+    /// Opens each file in turn, brings its index up to date and hands both to `body`; then
+    /// forgets the files no longer listed.
+    private func visit(_ paths: [String], _ body: (FileID, Int32, String, FileIndex) throws -> Void) throws {
         var seen = Set<FileID>()
         for path in paths {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -64,20 +126,10 @@ public final class RunLogIndex: Sendable {
             guard fstat(fd, &info) == 0 else { throw LogReaderError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
             let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             seen.insert(id)
-            let file = try refreshed(id, fd: fd, path: path, size: Int(info.st_size))
-            let refs = file.runs[runID] ?? []
-            let key = RunLineCache.Key(file: id, generation: file.generation, runID: runID)
-            var lines = cache.lines(key) ?? RunLineCache.Lines(count: 0, bytes: [])
-            if lines.count < refs.count {
-                try Self.append(refs[lines.count...], from: fd, path: path, to: &lines.bytes)
-                lines.count = refs.count
-                cache.store(lines, for: key)
-            }
-            output += lines.bytes
+            try body(id, fd, path, try refreshed(id, fd: fd, path: path, size: Int(info.st_size)))
         }
         files.withLock { state in state = state.filter { seen.contains($0.key) } }
-        cache.keep(files: seen)
-        return output
+        cache.removeAll { !seen.contains($0.file) }
     }
 
     /// The file's index, brought up to `size` bytes. Holding the lock while reading keeps two

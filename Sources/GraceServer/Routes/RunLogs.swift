@@ -50,6 +50,16 @@ struct RunLogs {
         }
     }
 
+    /// The version of the run's lines in the home's log files now (none of them is read).
+    func version(runID: String) async throws -> RunLogIndex.Version {
+        sink?.flush()
+        let logFile = layout.logFile
+        let index = index
+        return try await NIOThreadPool.singleton.runIfActive {
+            try Self.reading(logFile) { try index.version(runID: runID, paths: $0) }
+        }
+    }
+
     /// How many of the run's lines match `filter` (which narrows them further, by playbook or
     /// verification), and the newest `limit` of them (oldest first), as JSON objects.
     func lines(runID: String, _ filter: LogFilter, limit: Int) async throws -> (total: Int, entries: [JSONValue]) {

@@ -2,6 +2,7 @@ import Foundation
 import GraceCore
 import GraceLog
 import GraceStore
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -58,7 +59,7 @@ struct RunRoutes {
         api.get("/api/agent/runs/{run_id}") { _, context in
             JSONResponse.make(RunPayload(run: try await requireRun(context)))
         }
-        api.get("/api/agent/runs/{run_id}/timeline") { _, context in try await timeline(context) }
+        api.get("/api/agent/runs/{run_id}/timeline") { request, context in try await timeline(request, context) }
         api.post("/api/agent/runs/{run_id}/steps") { request, context in try await addStep(request, context) }
         api.patch("/api/agent/runs/{run_id}/steps/{step_id}") { request, context in try await updateStep(request, context) }
         api.put("/api/agent/runs/{run_id}/complete") { request, context in try await complete(request, context) }
@@ -143,8 +144,25 @@ struct RunRoutes {
         return JSONResponse.make(Completed(success: true, runID: run.runID, status: run.status))
     }
 
-    func timeline(_ context: GraceRequestContext) async throws -> Response {
+    /// The run, its steps and their log-line counts. Kept once rendered and answered from the
+    /// ``TimelineCache`` while the run's versions stand (`X-Cache: hit`); a request sent with
+    /// `Cache-Control: no-cache` is rendered afresh (`X-Cache: miss`, as any render).
+    func timeline(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
         let run = try await requireRun(context)
+        let version = TimelineCache.Version(run: run, logs: try await logs.version(runID: run.runID))
+        let cache = dependencies.timelineCache
+        let revalidate = request.headers[values: .cacheControl].contains { $0.lowercased().contains("no-cache") }
+        if !revalidate, let body = cache.body(runID: run.runID, at: version) {
+            return JSONResponse.buffer(body, headers: [Self.cacheHeader: "hit"])
+        }
+        let body = ByteBuffer(bytes: try await render(run))
+        cache.store(body, runID: run.runID, at: version)
+        return JSONResponse.buffer(body, headers: [Self.cacheHeader: "miss"])
+    }
+
+    static let cacheHeader = HTTPField.Name("X-Cache")!
+
+    private func render(_ run: AgentRun) async throws -> [UInt8] {
         let steps = try await runs.steps(runID: run.runID)
         let counts = try await logs.counts(runID: run.runID, steps: steps)
         let payloads = steps.map { step in
@@ -153,7 +171,7 @@ struct RunRoutes {
         }
         let timeline = Timeline(run: RunPayload(run: run), steps: payloads, logEntries: counts.run,
                                 logsURL: RunLogs.link(runID: run.runID, playbookID: nil, verificationID: nil))
-        return JSONResponse.bytes(try timeline.json())
+        return try timeline.json()
     }
 
     struct LogPage: Encodable {

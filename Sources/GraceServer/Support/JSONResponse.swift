@@ -18,9 +18,11 @@ enum JSONResponse {
         return Response(status: status, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Already-encoded JSON.
-    static func bytes(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: headers("application/json"), body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    /// Already-encoded JSON in a buffer (shared, not copied), with any extra headers.
+    static func buffer(_ json: ByteBuffer, headers extra: HTTPFields = [:], status: HTTPResponse.Status = .ok) -> Response {
+        var fields = headers("application/json")
+        fields.append(contentsOf: extra)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: json))
     }
 
     /// Already-encoded text with its content type.

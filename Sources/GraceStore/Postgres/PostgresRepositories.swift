@@ -53,9 +53,9 @@ struct PostgresRunRepository: RunRepository {
     }
 
     private static func addStep(_ session: PostgresSession, _ step: TimelineStep) async throws -> TimelineStep {
-        // A share lock is enough: steps of one run may be added side by side, never after it completes.
-        let run = try await session.fetchOne(SQLStatement(StoreStatements.selectRun(step.runID, .postgres).sql + " FOR SHARE",
-                                                          [.text(step.runID)]), AgentRun.init(row:))
+        // The run's row lock: no step after it completes, and the steps_version trigger updates the
+        // row anyway (a share lock here would deadlock two writers upgrading it side by side).
+        let run = try await lockRun(session, step.runID)
         let step = try StoreRules.adding(step, to: run)
         if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
             throw StoreError.conflict("step \(step.stepID) already exists")
@@ -69,10 +69,16 @@ struct PostgresRunRepository: RunRepository {
     }
 
     private static func updateStep(_ session: PostgresSession, runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
+        // Run before step, as every step writer locks them (the steps_version trigger takes the run's row).
+        _ = try await lockRun(session, runID)
         let stored = try await fetchStep(session, runID: runID, stepID: stepID)
         let step = try StoreRules.applying(update, to: stored, stepID: stepID)
         try await session.execute(StoreStatements.updateStep(step))
         return step
+    }
+
+    private static func lockRun(_ session: PostgresSession, _ runID: String) async throws -> AgentRun? {
+        try await session.fetchOne(StoreStatements.selectRun(runID, .postgres, locking: true), AgentRun.init(row:))
     }
 
     private static func fetchStep(_ session: PostgresSession, runID: String, stepID: String) async throws -> TimelineStep? {
@@ -91,6 +97,7 @@ struct PostgresRunRepository: RunRepository {
                 run.nodeID = run.nodeID ?? nodeID
                 _ = try await Self.create(session, run)
             case .step(let step):
+                _ = try await Self.lockRun(session, step.runID)
                 if let stored = try await Self.fetchStep(session, runID: step.runID, stepID: step.stepID) {
                     _ = try await Self.updateStep(session, runID: step.runID, stepID: step.stepID, StoreRules.update(moving: stored, to: step))
                 } else {

@@ -216,6 +216,30 @@ enum PostgresSchema {
         ]),
         // One record per alert and webhook (SQLite's v10_alerts).
         Migration(id: "pg_v8_alerts", statements: AlertDeliverySchema.statements),
+        // A run's steps_version changes with every change to its steps, in the change's own
+        // transaction (SQLite's v11_steps_version). The trigger updates the run's row, so every
+        // step write takes the run's row lock: step writers lock the run first (FOR UPDATE), so
+        // two of them never both hold a share lock and wait to upgrade it.
+        Migration(id: "pg_v9_steps_version", statements: [
+            "ALTER TABLE agent_runs ADD COLUMN steps_version BIGINT NOT NULL DEFAULT 0",
+            """
+            CREATE FUNCTION grace_agent_steps_version() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    UPDATE agent_runs SET steps_version = steps_version + 1 WHERE run_id = OLD.run_id;
+                END IF;
+                IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.run_id IS DISTINCT FROM OLD.run_id) THEN
+                    UPDATE agent_runs SET steps_version = steps_version + 1 WHERE run_id = NEW.run_id;
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER agent_steps_version AFTER INSERT OR UPDATE OR DELETE ON agent_steps
+                FOR EACH ROW EXECUTE FUNCTION grace_agent_steps_version()
+            """,
+        ]),
     ]
 
     static var known: [String] { migrations.map(\.id) }

@@ -233,6 +233,23 @@ enum Schema {
             // One record per alert and webhook: status, attempts, the last error, and a lease so one node sends.
             for statement in AlertDeliverySchema.statements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v11_steps_version") { db in
+            // A run's steps_version changes with every change to its steps, in the change's own
+            // transaction and whoever writes it (Grace, OTLP ingest, the sqlite3 CLI), so a
+            // rendered timeline can be reused while the number stands (GraceServer.TimelineCache).
+            try db.execute(sql: """
+                ALTER TABLE agent_runs ADD COLUMN steps_version INTEGER NOT NULL DEFAULT 0;
+                CREATE TRIGGER agent_steps_version_insert AFTER INSERT ON agent_steps BEGIN
+                    UPDATE agent_runs SET steps_version = steps_version + 1 WHERE run_id = NEW.run_id;
+                END;
+                CREATE TRIGGER agent_steps_version_update AFTER UPDATE ON agent_steps BEGIN
+                    UPDATE agent_runs SET steps_version = steps_version + 1 WHERE run_id IN (OLD.run_id, NEW.run_id);
+                END;
+                CREATE TRIGGER agent_steps_version_delete AFTER DELETE ON agent_steps BEGIN
+                    UPDATE agent_runs SET steps_version = steps_version + 1 WHERE run_id = OLD.run_id;
+                END;
+                """)
+        }
         return migrator
     }
 

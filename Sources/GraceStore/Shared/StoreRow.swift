@@ -37,6 +37,7 @@ extension AgentRun {
                   playbooksExecuted: try row.count("playbooks_executed"), verificationsPassed: try row.count("verifications_passed"),
                   verificationsFailed: try row.count("verifications_failed"), body: try row.json("body"), nodeID: try row.text("node_id"),
                   traceID: try row.text("trace_id"))
+        stepsVersion = try row.integer("steps_version") ?? 0
     }
 }
 
