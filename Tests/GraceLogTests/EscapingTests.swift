@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GraceLog
 
@@ -13,6 +14,8 @@ struct EscapingTests {
             case 0x0A: out += "\\n"
             case 0x0D: out += "\\r"
             case 0x09: out += "\\t"
+            case 0x08: out += "\\b"
+            case 0x0C: out += "\\f"
             case 0 ..< 0x20:
                 let hex = String(byte, radix: 16)
                 out += "\\u00" + (hex.count == 1 ? "0" : "") + hex
@@ -30,7 +33,7 @@ struct EscapingTests {
 
     @Test("every special byte at every position and length matches the byte-at-a-time reference")
     func allPositions() {
-        let specials: [Character] = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", " ", "~"]
+        let specials: [Character] = ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", " ", "~"]
         for length in 0 ... 40 {
             for position in 0 ..< max(length, 1) {
                 for special in specials {
@@ -50,5 +53,18 @@ struct EscapingTests {
         #expect(escaped(text, json: true) == "é日本🙂 \\\"q\\\" \\\\ end")
         #expect(escaped(text, json: false) == text)
         #expect(escaped("a\u{2028}b\u{85}c", json: true) == "a\u{2028}b\u{85}c")
+    }
+
+    @Test("quoted strings are what JSONEncoder writes, for every ASCII byte and non-ASCII text")
+    func sameAsJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var texts = (0 ..< 0x80).map { String(UnicodeScalar(UInt8($0))) }
+        texts += ["", "a/b", "é日本🙂", "mixed \u{1}\t\"q\" / \\ end", String(repeating: "long text ", count: 20) + "\u{8}"]
+        for text in texts {
+            var quoted: [UInt8] = []
+            JSONEscaping.appendQuoted(text, to: &quoted)
+            #expect(quoted == Array(try encoder.encode(text)), "\(Array(text.utf8))")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GraceCore
+import GraceLog
 
 /// Writes compact JSON by hand for the one large, hot response: a timeline of thousands of steps.
 /// Foundation's `JSONEncoder` spent over half of such a request in generic `Codable` machinery.
@@ -22,38 +23,9 @@ struct JSONTextWriter {
         raw("\":")
     }
 
+    /// Escaped by GraceLog's ``JSONEscaping``, which writes what `JSONEncoder` does.
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            // Runs that need no escaping (nearly all text) are copied whole.
-            var runStart = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                escape(byte)
-                runStart = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func escape(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): raw("\\\"")
-        case UInt8(ascii: "\\"): raw("\\\\")
-        case 0x0A: raw("\\n")
-        case 0x0D: raw("\\r")
-        case 0x09: raw("\\t")
-        case 0x08: raw("\\b")
-        case 0x0C: raw("\\f")
-        default:
-            raw("\\u00")
-            bytes.append(Self.hex[Int(byte >> 4)])
-            bytes.append(Self.hex[Int(byte & 0x0F)])
-        }
+        JSONEscaping.appendQuoted(value, to: &bytes)
     }
 
     mutating func string(_ value: String?) {
@@ -93,8 +65,6 @@ struct JSONTextWriter {
             bytes.append(UInt8(ascii: "}"))
         }
     }
-
-    private static let hex = Array("0123456789abcdef".utf8)
 }
 
 extension StepPayload {
