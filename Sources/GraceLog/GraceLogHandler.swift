@@ -118,10 +118,11 @@ public struct GraceLogHandler: LogHandler {
                 record.fields.sort { $0.key < $1.key }
             }
         }
-        if record.runID == nil { record.runID = LogContext.runID }
-        if record.playbookID == nil { record.playbookID = LogContext.playbookID }
-        if record.verificationID == nil { record.verificationID = LogContext.verificationID }
-        if record.requestID == nil { record.requestID = LogContext.requestID }
+        let ids = LogContext.ids
+        if record.runID == nil { record.runID = ids.runID }
+        if record.playbookID == nil { record.playbookID = ids.playbookID }
+        if record.verificationID == nil { record.verificationID = ids.verificationID }
+        if record.requestID == nil { record.requestID = ids.requestID }
 
         if !redactor.isEmpty {
             record.message = redactor.redact(record.message)
