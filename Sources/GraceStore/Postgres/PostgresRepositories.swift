@@ -55,7 +55,11 @@ struct PostgresRunRepository: RunRepository {
     private static func addStep(_ session: PostgresSession, _ step: TimelineStep) async throws -> TimelineStep {
         // The run's row lock: no step after it completes, and the steps_version trigger updates the
         // row anyway (a share lock here would deadlock two writers upgrading it side by side).
-        let run = try await lockRun(session, step.runID)
+        try await insertStep(session, step, into: try await lockRun(session, step.runID))
+    }
+
+    /// Inserts `step` into `run`, whose row the caller has locked.
+    private static func insertStep(_ session: PostgresSession, _ step: TimelineStep, into run: AgentRun?) async throws -> TimelineStep {
         let step = try StoreRules.adding(step, to: run)
         if try await session.fetchOne(StoreStatements.stepExists(step.stepID), { _ in true }) != nil {
             throw StoreError.conflict("step \(step.stepID) already exists")
@@ -71,7 +75,11 @@ struct PostgresRunRepository: RunRepository {
     private static func updateStep(_ session: PostgresSession, runID: String, stepID: String, _ update: StepUpdate) async throws -> TimelineStep {
         // Run before step, as every step writer locks them (the steps_version trigger takes the run's row).
         _ = try await lockRun(session, runID)
-        let stored = try await fetchStep(session, runID: runID, stepID: stepID)
+        return try await writeUpdate(session, update, to: try await fetchStep(session, runID: runID, stepID: stepID), stepID: stepID)
+    }
+
+    /// Applies `update` to `stored`, a step of a run whose row the caller has locked.
+    private static func writeUpdate(_ session: PostgresSession, _ update: StepUpdate, to stored: TimelineStep?, stepID: String) async throws -> TimelineStep {
         let step = try StoreRules.applying(update, to: stored, stepID: stepID)
         try await session.execute(StoreStatements.updateStep(step))
         return step
@@ -97,11 +105,12 @@ struct PostgresRunRepository: RunRepository {
                 run.nodeID = run.nodeID ?? nodeID
                 _ = try await Self.create(session, run)
             case .step(let step):
-                _ = try await Self.lockRun(session, step.runID)
+                // One lock of the run for both branches (run before step, as every step writer).
+                let run = try await Self.lockRun(session, step.runID)
                 if let stored = try await Self.fetchStep(session, runID: step.runID, stepID: step.stepID) {
-                    _ = try await Self.updateStep(session, runID: step.runID, stepID: step.stepID, StoreRules.update(moving: stored, to: step))
+                    _ = try await Self.writeUpdate(session, StoreRules.update(moving: stored, to: step), to: stored, stepID: step.stepID)
                 } else {
-                    _ = try await Self.addStep(session, step)
+                    _ = try await Self.insertStep(session, step, into: run)
                 }
             case .runCompleted(let runID, let status, let timestamp):
                 _ = try await Self.complete(session, runID: runID, status: status, at: timestamp)
