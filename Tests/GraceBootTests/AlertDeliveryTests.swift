@@ -167,6 +167,37 @@ import Testing
         try await store.close()
     }
 
+    @Test(arguments: Backend.available) func retentionNeverLetsAnAlertGoOutTwice(backend: Backend) async throws {
+        let store = try await Store.open(backend)
+        let keys = try await Self.recordSixEvents(in: store.store.repositories, store: store)
+        try await AlertReceiver.with(secret: Self.secret, failFirst: []) { receiver in
+            let settings = try Self.settings(receiver)
+            let repositories = store.store.repositories
+            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: repositories, nodeID: "node-a", logger: Self.quiet))
+            #expect(try await dispatcher.pass().delivered == 12)
+            // Retention far shorter than the alerts' lookback (24 h): every record is past the
+            // retention cutoff, yet none goes while its event can still be found.
+            let pruner = RetentionPruner(settings: RetentionSettings(days: 0.0001), layout: GraceHomeLayout(root: store.home.path),
+                                         repositories: repositories, alertLookbackHours: settings.lookbackHours, logger: Self.quiet)
+            let soon = Date().addingTimeInterval(3_600)
+            let early = try await pruner.run(dryRun: false, now: soon)
+            #expect(early.entries.first { $0.kind == .alertDeliveries }?.count == 0)
+            #expect(try await dispatcher.pass(now: soon).recorded == 0)
+
+            // Past the lookback: the records of events no pass looks for any more go, for every sink;
+            // the pending approval's and the broken chain's stay, as those are alerted whatever their age.
+            let later = Date().addingTimeInterval(25 * 3_600)
+            let report = try await pruner.run(dryRun: false, now: later)
+            #expect(report.entries.first { $0.kind == .alertDeliveries }?.count == 8)
+            let kept = try await repositories.alerts.deliveries(status: nil, limit: 50)
+            #expect(Set(kept.map(\.eventKey)) == [keys[.approvalWaiting]!, keys[.auditChainBroken]!] && kept.count == 4)
+            let after = try await dispatcher.pass(now: later)
+            #expect(after.events == 2 && after.recorded == 0 && after.delivered == 0)
+            #expect(receiver.received.count == 12, "nothing was sent twice")
+        }
+        try await store.close()
+    }
+
     @Test func aSinkThatKeepsFailingIsGivenUpAfterMaxAttemptsWithItsError() async throws {
         let store = try await Store.open(.sqlite)
         let approval = try await store.store.repositories.approvals.create(ApprovalRequest(requestedBy: "grace", reason: "tier_3"))

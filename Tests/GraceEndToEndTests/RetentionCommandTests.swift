@@ -64,7 +64,7 @@ extension EndToEnd {
             let entries = try #require(report["entries"] as? [[String: Any]])
             let dryCounts = Dictionary(uniqueKeysWithValues: entries.map { ($0["kind"] as? String ?? "", $0["count"] as? Int ?? -1) })
             #expect(dryCounts == ["runs": 1, "steps": 2, "approvals": 1, "verification_events": 1, "playbook_runs": 1, "metric_snapshots": 1,
-                                  "training_records": 1, "rotated_logs": 1])
+                                  "training_records": 1, "rotated_logs": 1, "alert_deliveries": 0])
             #expect(report["dry_run"] as? Bool == true && report["total"] as? Int == 9)
             #expect(try Self.counts(grace) == before, "a dry run deletes nothing")
             #expect(FileManager.default.fileExists(atPath: grace.home.appendingPathComponent("logs/grace.jsonl.3").path))

@@ -18,6 +18,8 @@ import Testing
         var newRun: String
         var pendingApproval: String
         var approvedApproval: String
+        /// Alert records that must stay: their event keys.
+        var keptAlerts: Set<String>
     }
 
     /// Old and new rows of every kind retention prunes, and the old ones it must keep.
@@ -56,11 +58,40 @@ import Testing
         try await playbooks.record(PlaybookRun(playbookID: "p", status: .succeeded, decision: "execute", startedAt: old, endedAt: oldEnd))
         try await playbooks.record(PlaybookRun(playbookID: "p", status: .running, decision: "execute", startedAt: old))
         try await playbooks.record(PlaybookRun(playbookID: "p", status: .succeeded, decision: "execute"))
+        let rejected = try await approvals.create(ApprovalRequest(status: .rejected, requestedBy: "grace", reason: "alerted, then decided",
+                                                                  createdAt: old, decidedAt: oldEnd))
+        let kept = try await seedAlerts(repositories.alerts, pendingApproval: pending.eventID, decidedApproval: rejected.eventID)
         return Seeded(prunedRun: pruned, activeRun: active, namedByPendingApproval: named, newRun: new,
-                      pendingApproval: pending.eventID, approvedApproval: approved.eventID)
+                      pendingApproval: pending.eventID, approvedApproval: approved.eventID, keptAlerts: kept)
     }
 
-    static let expected: [RetainedKind: Int] = [.runs: 1, .steps: 3, .approvals: 2, .verificationEvents: 1, .playbookRuns: 1, .metricSnapshots: 1]
+    /// Alerts to two sinks: delivered long ago (they go, both sinks' records: 4 rows), and the ones
+    /// that must stay because removing their record would send them again.
+    static func seedAlerts(_ alerts: any AlertDeliveryRepository, pendingApproval: String, decidedApproval: String) async throws -> Set<String> {
+        let sinks = ["ops", "slack"]
+        func event(_ kind: AlertEvent.Kind, _ id: String) -> AlertEvent {
+            AlertEvent(kind: kind, id: id, title: "\(kind.rawValue) \(id)", occurredAt: old)
+        }
+        let gone = [event(.bootFailed, "run_old"), event(.approvalWaiting, decidedApproval)]
+        let stillSending = event(.fixFailed, "pbr_old")
+        let waiting = event(.approvalWaiting, pendingApproval)
+        let broken = event(.auditChainBroken, "seq_7")
+        try await alerts.enqueue(gone + [stillSending, waiting, broken], sinks: sinks, at: old)
+        let recent = event(.bootFailed, "run_new")
+        try await alerts.enqueue([recent], sinks: sinks, at: Timestamp.now())
+        // Deliver everything once, except the fix alert's second sink, which is still being retried.
+        for delivery in try await alerts.claim(sinks: sinks, owner: "test", now: Timestamp.now(), leaseUntil: Timestamp.now(), limit: 100) {
+            let retrying = delivery.eventKey == stillSending.key && delivery.sink == "slack"
+            let at = delivery.eventKey == recent.key ? Timestamp.now() : oldEnd
+            #expect(try await alerts.finish(eventKey: delivery.eventKey, sink: delivery.sink, owner: "test",
+                                            retrying ? .init(status: .pending, httpStatus: 500, at: oldEnd, retryAt: Timestamp.now())
+                                                     : .init(status: .delivered, httpStatus: 200, at: at)))
+        }
+        return [stillSending.key, waiting.key, broken.key, recent.key]
+    }
+
+    static let expected: [RetainedKind: Int] = [.runs: 1, .steps: 3, .approvals: 3, .verificationEvents: 1, .playbookRuns: 1, .metricSnapshots: 1,
+                                                        .alertDeliveries: 4]
 
     @Test(arguments: Backend.available) func oldFinishedRecordsGoInBatchesAndWhatIsInPlayStays(backend: Backend) async throws {
         let test = try await TestStore.open(backend)
@@ -78,7 +109,8 @@ import Testing
         for kind in RetainedKind.stored {
             while true {
                 let batch = try await retention.pruneBatch(kind, before: Self.cutoff, limit: 1)
-                #expect((batch[kind] ?? 0) <= 1)
+                // A batch's keys are rows; an alert's key deletes every sink's record of it.
+                #expect((batch[kind] ?? 0) <= (kind == .alertDeliveries ? 2 : 1))
                 if batch.isEmpty { break }
                 deleted.merge(batch, uniquingKeysWith: +)
             }
@@ -99,6 +131,10 @@ import Testing
         #expect(try await repositories.verifications.recent(limit: 10).count == 1)
         #expect(try await repositories.metrics.recent(limit: 10).count == 1)
         #expect(try await repositories.playbooks.runs(since: nil, limit: 10).map(\.status).sorted { $0.rawValue < $1.rawValue } == [.running, .succeeded])
+
+        let alerts = try await repositories.alerts.deliveries(status: nil, limit: 100)
+        #expect(Set(alerts.map(\.eventKey)) == seeded.keptAlerts && alerts.count == 2 * seeded.keptAlerts.count,
+                "a record still being sent, a pending approval's, a broken chain's and a recent one stay, for every sink")
 
         let verification = try await repositories.audit.verify()
         #expect(verification.isIntact && verification.entriesChecked == 3, "pruning never touches the audit chain")

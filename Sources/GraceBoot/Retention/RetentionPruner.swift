@@ -44,8 +44,8 @@ public struct PruneReport: Sendable, Equatable, Encodable {
 }
 
 /// Deletes what is older than the retention settings keep: finished runs with their steps,
-/// decided approvals, verification events, finished playbook runs, metric snapshots, boot
-/// training records and rotated log files. Never the audit chain (append-only: every entry stays,
+/// decided approvals, verification events, finished playbook runs, metric snapshots, alert
+/// deliveries of events past alerting, boot training records and rotated log files. Never the audit chain (append-only: every entry stays,
 /// so `grace audit verify` proves all of it), never an active run or an open approval.
 ///
 /// Store deletes go in batches of ``batchSize`` rows, each its own short transaction, so a large
@@ -56,21 +56,28 @@ public struct RetentionPruner: Sendable {
     let layout: GraceHomeLayout
     let repositories: GraceRepositories
     let logger: Logger
+    /// `GRACE_ALERT_LOOKBACK_HOURS`: alert deliveries stay at least this long, as an event this
+    /// recent can still be found and would be alerted again without its record.
+    let alertLookbackHours: Int
     /// Rows deleted per transaction.
     var batchSize = 500
 
-    public init(settings: RetentionSettings, layout: GraceHomeLayout, repositories: GraceRepositories, logger: Logger) {
+    public init(settings: RetentionSettings, layout: GraceHomeLayout, repositories: GraceRepositories, alertLookbackHours: Int, logger: Logger) {
         self.settings = settings
         self.layout = layout
         self.repositories = repositories
+        self.alertLookbackHours = alertLookbackHours
         self.logger = logger
     }
 
     /// One prune of everything due at `now`; with `dryRun`, counts what would go and deletes nothing.
     public func run(dryRun: Bool, now: Date = Date()) async throws -> PruneReport {
-        let cutoffs = Dictionary(uniqueKeysWithValues: RetainedKind.allCases.compactMap { kind -> (RetainedKind, Date)? in
+        var cutoffs = Dictionary(uniqueKeysWithValues: RetainedKind.allCases.compactMap { kind -> (RetainedKind, Date)? in
             settings.days(for: kind.group).map { (kind, now.addingTimeInterval(-$0 * 86_400)) }
         })
+        if let cutoff = cutoffs[.alertDeliveries] {
+            cutoffs[.alertDeliveries] = min(cutoff, now.addingTimeInterval(-Double(alertLookbackHours) * 3600))
+        }
         var counts: [RetainedKind: Int] = [:]
         let stored = RetainedKind.stored.filter { cutoffs[$0] != nil }
         if dryRun {

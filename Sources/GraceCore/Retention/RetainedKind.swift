@@ -14,11 +14,15 @@ public enum RetainedKind: String, Sendable, CaseIterable, Codable {
     case trainingRecords = "training_records"
     /// Rotated log files; never the live one.
     case rotatedLogs = "rotated_logs"
+    /// Alert delivery records of events that can no longer be alerted (older than the alerts'
+    /// lookback too); never one still being sent, a pending approval's or a broken audit chain's,
+    /// whose removal would let the same alert go out again.
+    case alertDeliveries = "alert_deliveries"
 
     /// The setting that governs this kind.
     public var group: RetentionSettings.Group {
         switch self {
-        case .runs, .steps, .approvals, .verificationEvents, .playbookRuns: .runs
+        case .runs, .steps, .approvals, .verificationEvents, .playbookRuns, .alertDeliveries: .runs
         case .metricSnapshots: .metrics
         case .trainingRecords: .training
         case .rotatedLogs: .logs
@@ -26,5 +30,5 @@ public enum RetainedKind: String, Sendable, CaseIterable, Codable {
     }
 
     /// The kinds kept in the store's tables (the others are files in the home).
-    public static let stored: [RetainedKind] = [.runs, .approvals, .verificationEvents, .playbookRuns, .metricSnapshots]
+    public static let stored: [RetainedKind] = [.runs, .approvals, .verificationEvents, .playbookRuns, .metricSnapshots, .alertDeliveries]
 }

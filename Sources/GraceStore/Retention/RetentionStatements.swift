@@ -39,6 +39,18 @@ enum RetentionStatements {
                   cutoffs: 2, order: "started_at", textKey: true)
         case .metricSnapshots:
             Table(name: "metrics_snapshots", key: "id", condition: "created_at < ?", cutoffs: 1, order: "created_at")
+        case .alertDeliveries:
+            // Whole events: every sink's record of an event goes together, once none is still being
+            // sent and all are older than the cutoff (so a dry run counts what a prune deletes). The
+            // record is what keeps an event from being alerted twice, so it stays while the event can
+            // still be found: a pending approval's (alerted while it waits) and a broken chain's (for as
+            // long as it is broken) always; the other kinds only within the alerts' lookback, which the
+            // pruner folds into this kind's cutoff.
+            Table(name: "alert_deliveries", key: "event_key", condition: """
+                kind <> 'audit_chain_broken'
+                AND event_key NOT IN (SELECT event_key FROM alert_deliveries WHERE status = 'pending' OR created_at >= ? OR updated_at >= ?)
+                AND event_key NOT IN (SELECT 'approval_waiting:' || event_id FROM approval_requests WHERE status = 'pending')
+                """, cutoffs: 2, order: "updated_at", textKey: true)
         case .steps, .trainingRecords, .rotatedLogs:
             nil
         }

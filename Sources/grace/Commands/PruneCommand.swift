@@ -46,7 +46,8 @@ struct PruneCommand: AsyncParsableCommand {
             converted = try await sqlite.convertToIncrementalVacuum()
         }
         let settings = days.map { RetentionSettings(days: $0) } ?? runtime.settings.retention
-        let pruner = RetentionPruner(settings: settings, layout: runtime.layout, repositories: store.repositories, logger: runtime.logger)
+        let pruner = RetentionPruner(settings: settings, layout: runtime.layout, repositories: store.repositories,
+                                     alertLookbackHours: runtime.settings.alerts.lookbackHours, logger: runtime.logger)
         let report: PruneReport
         do {
             report = try await pruner.run(dryRun: dryRun)

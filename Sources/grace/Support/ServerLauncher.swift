@@ -63,7 +63,7 @@ final class ServerLauncher: ServiceLauncher {
         if settings.retention.isEnabled {
             services.append(.init(service: RetentionService(
                 pruner: RetentionPruner(settings: settings.retention, layout: context.layout, repositories: store.repositories,
-                                        logger: Logger(label: "grace.retention")),
+                                        alertLookbackHours: settings.alerts.lookbackHours, logger: Logger(label: "grace.retention")),
                 interval: .seconds(settings.retention.intervalSeconds))))
         }
         // Approved playbooks this node raised run here, whichever node approved them.
