@@ -11,6 +11,7 @@ import Testing
 /// service to a real receiver on loopback that checks each signature and fails one send with a 500.
 @Suite(.serialized) struct AlertDeliveryTests {
     static let secret = "test-secret-0123456789"
+    static let version = "9.8.7-test"
     /// The dispatcher's log lines are not what these tests check.
     static let quiet = Logger(label: "test.alerts") { _ in SwiftLogNoOpLogHandler() }
 
@@ -106,7 +107,7 @@ import Testing
         try await AlertReceiver.with(secret: Self.secret, failFirst: [bootKey]) { receiver in
             let settings = try Self.settings(receiver)
             let generic = settings.sinks[0].id, slack = settings.sinks[1].id
-            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: store.store.repositories, nodeID: "node-a", logger: Self.quiet))
+            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: store.store.repositories, nodeID: "node-a", version: Self.version, logger: Self.quiet))
 
             let first = try await dispatcher.pass()
             #expect(first.events == 6 && first.recorded == 12 && first.sourceFailures.isEmpty)
@@ -125,7 +126,7 @@ import Testing
 
             // What the receiver saw: all signed; each event once per sink, the 500 one once more.
             let received = receiver.received
-            #expect(received.allSatisfy { $0.signatureValid })
+            #expect(received.allSatisfy { $0.signatureValid && $0.userAgent == "grace/\(Self.version)" })
             #expect(received.count == 13)
             for (kind, key) in keys {
                 let hooks = received.filter { $0.path == "/hook" && $0.eventKey == key }
@@ -153,7 +154,7 @@ import Testing
             for node in ["node-a", "node-b"] {
                 let reopened = try await store.reopen(nodeID: node)
                 let service = AlertService(dispatcher: try #require(AlertDispatcher(settings: settings, repositories: reopened.repositories,
-                                                                                    nodeID: node, logger: Self.quiet)),
+                                                                                    nodeID: node, version: Self.version, logger: Self.quiet)),
                                            interval: .milliseconds(200))
                 let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "test.alerts")))
                 let task = Task { try await group.run() }
@@ -173,7 +174,7 @@ import Testing
         try await AlertReceiver.with(secret: Self.secret, failFirst: []) { receiver in
             let settings = try Self.settings(receiver)
             let repositories = store.store.repositories
-            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: repositories, nodeID: "node-a", logger: Self.quiet))
+            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: repositories, nodeID: "node-a", version: Self.version, logger: Self.quiet))
             #expect(try await dispatcher.pass().delivered == 12)
             // Retention far shorter than the alerts' lookback (24 h): every record is past the
             // retention cutoff, yet none goes while its event can still be found.
@@ -205,7 +206,7 @@ import Testing
             // A 503 from one sink, and no answer at all from a port nobody listens on.
             var settings = try Self.settings(receiver, paths: ["/down"], maxAttempts: 2)
             settings.sinks.append(try #require(AlertSink("http://127.0.0.1:1/nobody")))
-            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: store.store.repositories, nodeID: "node-a", logger: Self.quiet))
+            let dispatcher = try #require(AlertDispatcher(settings: settings, repositories: store.store.repositories, nodeID: "node-a", version: Self.version, logger: Self.quiet))
             let first = try await dispatcher.pass(verifyAudit: false)
             #expect(first.retrying == 2 && first.failed == 0)
             let second = try await dispatcher.pass(now: Date().addingTimeInterval(300), verifyAudit: false)

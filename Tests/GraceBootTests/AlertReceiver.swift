@@ -16,6 +16,7 @@ final class AlertReceiver: Sendable {
         var kind: String
         var body: Data
         var signatureValid: Bool
+        var userAgent: String
         var answered: Int
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
@@ -53,6 +54,7 @@ final class AlertReceiver: Sendable {
                 let signature = request.headers[HTTPField.Name("X-Grace-Signature")!] ?? ""
                 let key = request.headers[HTTPField.Name("X-Grace-Event-Key")!] ?? ""
                 let kind = request.headers[HTTPField.Name("X-Grace-Event")!] ?? ""
+                let userAgent = request.headers[.userAgent] ?? ""
                 let valid = AlertSignature.verify(signature: signature, body: data, timestamp: timestamp, secret: secret)
                 let status: HTTPResponse.Status = log.items.withLock { log in
                     let answer: HTTPResponse.Status
@@ -61,7 +63,8 @@ final class AlertReceiver: Sendable {
                     else if path == "/hook" && failFirst.contains(key) && !log.contains(where: { $0.eventKey == key && $0.path == path }) {
                         answer = .internalServerError
                     } else { answer = .ok }
-                    log.append(Received(path: path, eventKey: key, kind: kind, body: data, signatureValid: valid, answered: Int(answer.code)))
+                    log.append(Received(path: path, eventKey: key, kind: kind, body: data, signatureValid: valid, userAgent: userAgent,
+                                        answered: Int(answer.code)))
                     return answer
                 }
                 return Response(status: status)

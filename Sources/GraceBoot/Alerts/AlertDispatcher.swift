@@ -26,14 +26,14 @@ public struct AlertDispatcher: Sendable {
     let owner: String
     let logger: Logger
 
-    /// Nil when no webhook is configured.
-    public init?(settings: AlertSettings, repositories: GraceRepositories, nodeID: String, sender: AlertSender? = nil,
+    /// Nil when no webhook is configured. `version` is Grace's, for the sender's `User-Agent`.
+    public init?(settings: AlertSettings, repositories: GraceRepositories, nodeID: String, version: String, sender: AlertSender? = nil,
                  logger: Logger = Logger(label: "grace.alerts")) {
         guard settings.isEnabled, let secret = settings.secret else { return nil }
         self.repositories = repositories
         self.settings = settings
         self.source = AlertEventSource(repositories: repositories, lookbackHours: settings.lookbackHours)
-        self.sender = sender ?? AlertSender(secret: secret, timeoutSeconds: settings.timeoutSeconds)
+        self.sender = sender ?? AlertSender(secret: secret, timeoutSeconds: settings.timeoutSeconds, version: version)
         self.owner = nodeID + "/" + Identifier.make(prefix: "alr")
         self.logger = logger
     }

@@ -21,7 +21,8 @@ public struct AlertSender: Sendable {
     let timeout: TimeAmount
     let userAgent: String
 
-    public init(client: HTTPClient = .shared, secret: String, timeoutSeconds: Int, version: String = "0.1.0") {
+    /// - Parameter version: Grace's version, sent as `User-Agent: grace/<version>`.
+    public init(client: HTTPClient = .shared, secret: String, timeoutSeconds: Int, version: String) {
         self.client = client
         self.secret = secret
         self.timeout = .seconds(Int64(timeoutSeconds))

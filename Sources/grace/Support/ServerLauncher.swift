@@ -84,7 +84,7 @@ final class ServerLauncher: ServiceLauncher {
         }
         // Webhook alerts for what the store records, from whichever node leases each first.
         if let dispatcher = AlertDispatcher(settings: settings.alerts, repositories: store.repositories, nodeID: settings.nodeID,
-                                            logger: Logger(label: "grace.alerts")) {
+                                            version: version, logger: Logger(label: "grace.alerts")) {
             services.append(.init(service: AlertService(dispatcher: dispatcher, interval: .seconds(settings.alerts.intervalSeconds))))
         }
         // The supervisor ends on its own when the service's boot fails; Grace serves on.
