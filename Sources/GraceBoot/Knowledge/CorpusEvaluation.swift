@@ -67,8 +67,20 @@ public struct CorpusEvaluation: Sendable {
     public let directory: String
     public let entries: [Entry]
 
-    /// The names `--split` accepts: the corpus's splits and `all`.
-    public static let splits = ["train", "heldout", "fresh", "fresh2", "fresh3", "all"]
+    /// The names `--split` accepts: the splits the manifest names (in the order they first appear) and `all`.
+    public var splits: [String] {
+        var seen: Set<String> = []
+        return entries.map(\.split).filter { seen.insert($0).inserted } + ["all"]
+    }
+
+    /// The rows of `split` (every row for `all`); a split the manifest does not name is an error naming those it does.
+    func rows(of split: String) throws -> [Entry] {
+        guard splits.contains(split) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey:
+                "invalid --split \"\(split)\": the corpus at \(directory) has \(splits.joined(separator: ", "))"])
+        }
+        return entries.filter { split == "all" || $0.split == split }
+    }
 
     /// The patterns this Grace ships, which an evaluation measures unless given a knowledge-base file.
     public static func builtInPatterns() throws -> [FailurePattern] { try BuiltInKnowledgeBase.load().patterns }
@@ -116,7 +128,7 @@ public struct CorpusEvaluation: Sendable {
     /// The logs of `split` (`all` for every entry) as training examples for a recognition model:
     /// each whole file (they are trimmed to their error region) with its labels.
     public func examples(split: String) throws -> [RecognitionModel.Example] {
-        try entries.filter { split == "all" || $0.split == split }.map { entry in
+        try rows(of: split).map { entry in
             let path = (directory as NSString).appendingPathComponent(entry.file)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot read corpus file \(path)"])
@@ -129,7 +141,7 @@ public struct CorpusEvaluation: Sendable {
     /// (`all` for every entry). A log is right when it names a labelled pattern and nothing else,
     /// or, for a negative, nothing at all.
     public func evaluate(split: String, patternIDs: [String], diagnose: (String) throws -> Set<String>) throws -> Report {
-        let chosen = entries.filter { split == "all" || $0.split == split }
+        let chosen = try rows(of: split)
         var scores = Dictionary(uniqueKeysWithValues: patternIDs.map { ($0, PatternScore(patternID: $0, labelled: 0, named: 0, truePositives: 0, recalled: 0)) })
         var right = 0
         var negatives = 0
