@@ -49,19 +49,11 @@ import GraceCore
         "fresh3/aljawaid_AddressBook-12.log", "fresh3/outl1ne_nova-menu-builder-42.log",
         "fresh3/jazzband_jsonmodels-61.log", "fresh3/GetWVKeys_getwvkeys-30.log",
         "fresh3/microsoft_vscode-python-436.log", "fresh3/sandeepsudhakaran_rchat-app-3.log",
-        // fresh4 (blind: 56/71 when first scored, 0/26 negatives named; every miss a phrasing the
-        // signatures did not know): SQL Server's "Invalid column name", System.Text.Json and Jackson
-        // Kotlin required properties, JS/TS and Ruby import-cycle warnings, sqlite-net's "Locked",
-        // typescript-eslint's floating promises, four ways of reporting an unset secret, Ruby's
-        // UndefinedConversionError writing to a US-ASCII stdout.
-        "fresh4/immense_Remotely-236.log", "fresh4/openiddict_openiddict-core-563.log",
-        "fresh4/AssemblyAI_assemblyai-csharp-sdk-34.log", "fresh4/kulshekhar_ts-jest-4566.log",
-        "fresh4/nodejs_node-32987.log", "fresh4/reactiveui_Akavache-122.log",
-        "fresh4/MetaMask_core-4540.log", "fresh4/krrishdholakia_betterprompt-3.log",
-        "fresh4/EddieHubCommunity_BioDrop-7325.log", "fresh4/FasterXML_jackson-module-kotlin-58.log",
-        "fresh4/tj_commander-84.log", "fresh4/rubysolo_dentaku-106.log",
-        "fresh4/alexjustesen_speedtest-tracker-711.log", "fresh4/RailsApps_rails_apps_composer-334.log",
-        "fresh4/puma_puma-930.log",
+        // fresh4 (blind: 56/71 when first scored, 0/26 negatives named; 68/71 after the signatures for
+        // the phrasings it showed): an import cycle seen only as "Class extends value undefined", which
+        // other mistakes give too; sqlite-net's bare "Locked"; a zod env schema's multi-line "Required".
+        "fresh4/kulshekhar_ts-jest-4566.log", "fresh4/reactiveui_Akavache-122.log",
+        "fresh4/EddieHubCommunity_BioDrop-7325.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -100,11 +92,12 @@ import GraceCore
     }
 
     /// The newest blind part, collected by two collectors who never read the signatures and labelled
-    /// before Grace was run on it: 56/71 right, no negative named, when first scored.
+    /// before Grace was run on it: 56/71 right, no negative named, when first scored; 68/71 after the
+    /// signatures for the phrasings its misses showed.
     @Test func theFourthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh4", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 71)
-        #expect(report.right >= 56, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 68, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 

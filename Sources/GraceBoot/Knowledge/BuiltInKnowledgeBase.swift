@@ -23,12 +23,14 @@ enum BuiltInKnowledgeBase {
             "UnicodeEncodeError: '(?<codec>[\\w-]+)' codec can't encode characters?",
             "'(?<codec>[\\w-]+)' codec can't encode characters? (?:u?'\\\\[^']+' )?in position",
             "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
-            "java\\.nio\\.charset\\.UnmappableCharacterException"
+            "java\\.nio\\.charset\\.UnmappableCharacterException",
+            "in `(?:write|puts|print|syswrite|write_nonblock)': U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>[\\w-]+) \\(Encoding::UndefinedConversionError\\)"
           ],
           "prefilter": [
             "codec can't encode",
             "--- Logging error",
-            "UnmappableCharacterException"
+            "UnmappableCharacterException",
+            "UndefinedConversionError"
           ],
           "root_cause": "stdout/stderr or a log handler uses a legacy code page (cp1252 'charmap', ascii) instead of UTF-8, so emoji or accented text raises while logging",
           "symptoms": [
@@ -60,7 +62,10 @@ enum BuiltInKnowledgeBase {
             "\\\"(?:(?<table>\\w+)\\.)?(?<column>\\w+)\\\" column does not exist",
             "The column `(?:(?<table>\\w+)\\.)?(?<column>[^`]+)` does not exist in the current database",
             "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>[^']+)' in",
-            "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SQLSTATE\\[42S22\\]|Column not found: 1054"
+            "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SQLSTATE\\[42S22\\]|Column not found: 1054",
+            "Invalid column name '(?<column>[^']+)'",
+            "Ungültiger Spaltenname [\\\"'„](?<column>[^\\\"'“]+)[\\\"'“]",
+            "Nom de colonne non valide ?: ?'(?<column>[^']+)'"
           ],
           "prefilter": [
             "no such column",
@@ -72,7 +77,10 @@ enum BuiltInKnowledgeBase {
             "42703",
             "42S22",
             "Column not found",
-            "is not in the"
+            "is not in the",
+            "Invalid column name",
+            "Spaltenname",
+            "Nom de colonne non valide"
           ],
           "root_cause": "the code was deployed ahead of its schema: a migration adding the column has not been applied to this database",
           "symptoms": [
@@ -103,6 +111,10 @@ enum BuiltInKnowledgeBase {
             "required property '(?<column>[^']+)' not found",
             "'(?<column>[^']+)' is a required property",
             "(?:must|should) have (?:a )?(?:required )?property (?:whose name is )?[\\\"'](?<column>[^\\\"']+)[\\\"']",
+            "was missing required properties,? including the following: (?<column>[\\w.]+)",
+            "JsonRequiredPropertyMissing",
+            "MissingKotlinParameterException: .* for JSON property (?<column>\\w+) due to missing",
+            "Missing required creator property '(?<column>[^']+)'",
             "has no risk_level; treated as critical",
             "has no autonomy_tier; treated as tier_0"
           ],
@@ -116,7 +128,11 @@ enum BuiltInKnowledgeBase {
             " not set",
             "required property",
             "must have",
-            "should have"
+            "should have",
+            "missing required properties",
+            "JsonRequiredPropertyMissing",
+            "MissingKotlinParameterException",
+            "Missing required creator property"
           ],
           "root_cause": "playbook records were created before risk_level/autonomy_tier existed, or a playbook file omits them, so governance cannot decide",
           "symptoms": [
@@ -142,14 +158,18 @@ enum BuiltInKnowledgeBase {
             "Cannot access '(?<name>[^']+)' before initialization",
             "can't access lexical declaration [`'](?<name>[^`']+)' before initialization",
             "ReferenceError: __WEBPACK_DEFAULT_EXPORT__ is not defined",
-            "import cycle not allowed"
+            "import cycle not allowed",
+            "Accessing non-existent property '(?<name>[^']+)' of module exports inside circular dependency",
+            "loading in progress, circular require considered harmful - (?<module>\\S+)"
           ],
           "prefilter": [
             "partially initialized module",
             "circular import",
             "before initialization",
             "__WEBPACK_DEFAULT_EXPORT__ is not defined",
-            "import cycle not allowed"
+            "import cycle not allowed",
+            "inside circular dependency",
+            "circular require considered harmful"
           ],
           "root_cause": "two modules import each other at load time, so one is used before it finished initialising",
           "symptoms": [
@@ -205,14 +225,18 @@ enum BuiltInKnowledgeBase {
             "unused implementer of `(?:std::future::)?Future` that must be used",
             "futures do nothing unless (?:you `\\.await`|polled)",
             "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from",
-            "CS4014:?\\s+Because this call is not awaited"
+            "CS4014:?\\s+Because this call is not awaited",
+            "Promises must be awaited, end with a call to \\.catch",
+            "@typescript-eslint/no-floating-promises"
           ],
           "prefilter": [
             "was never awaited",
             "unused implementer of `",
             "futures do nothing unless",
             "was never yielded from",
-            "Because this call is not awaited"
+            "Because this call is not awaited",
+            "Promises must be awaited",
+            "no-floating-promises"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
           "symptoms": [
@@ -246,7 +270,10 @@ enum BuiltInKnowledgeBase {
             "Please provide an? (?<variable>[A-Z][A-Z0-9_]{2,}) e?n?v",
             "Could not resolve placeholder '(?<variable>[A-Z][A-Z0-9_]+)' in (?:string )?value \\\"\\$\\{\\k<variable>\\}\\\"",
             "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent$",
-            "\\bMissing (?<variable>[A-Z][A-Z0-9_]{2,})(?: or [A-Z][A-Z0-9_]{2,})* (?i:environment variables?|env vars?)\\b"
+            "\\bMissing (?<variable>[A-Z][A-Z0-9_]{2,})(?: or [A-Z][A-Z0-9_]{2,})* (?i:environment variables?|env vars?)\\b",
+            "Did not find (?<variable>[A-Z][A-Z0-9_]{2,}), please add an environment variable",
+            "key not found: \\\"(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)\\\" \\(KeyError\\)",
+            "MissingAppKeyException|No application encryption key has been specified"
           ],
           "prefilter": [
             "KeyError: '",
@@ -268,7 +295,11 @@ enum BuiltInKnowledgeBase {
             "missing: ",
             "api key",
             "api_key",
-            "auth_token"
+            "auth_token",
+            "Did not find ",
+            "key not found: ",
+            "MissingAppKeyException",
+            "No application encryption key"
           ],
           "root_cause": "the service reads a secret or setting from the environment that is neither exported nor in its .env file",
           "symptoms": [
