@@ -103,20 +103,51 @@ struct MiddlewareTests {
         }
     }
 
+    /// `promtool` from Debian's `prometheus` package (`.ci/run` installs it), when on PATH.
+    static let promtool = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("/metrics is what Prometheus' own linter accepts", .enabled(if: promtool != nil, "promtool is not installed"))
+    func promtoolAcceptsTheExposition() async throws {
+        try await TestServer.with { server in
+            try await Self.exerciseMetrics(server)
+            let text = try await server.get("/metrics").text
+            let lint = Process()
+            lint.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
+            lint.arguments = ["check", "metrics"]
+            let input = Pipe(), output = Pipe()
+            lint.standardInput = input
+            lint.standardOutput = output
+            lint.standardError = output
+            try lint.run()
+            input.fileHandleForWriting.write(Data(text.utf8))
+            try input.fileHandleForWriting.close()
+            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            lint.waitUntilExit()
+            #expect(lint.terminationStatus == 0 && said.isEmpty, "promtool check metrics: \(said)")
+            #expect(text.contains("grace_alert_deliveries{") && text.contains("grace_http_request_duration_seconds_bucket"))
+        }
+    }
+
+    /// Requests of several routes and statuses, a run, and two alert records (one delivered).
+    static func exerciseMetrics(_ server: TestServer) async throws {
+        _ = try await server.get("/health")
+        _ = try await server.get("/api/agent/runs/run_000000000000/timeline")
+        _ = try await server.createRun()
+        let alerts = server.repositories.alerts, sink = "https://hooks.example#1a2b3c4d"
+        let events = ["run_1", "run_2"].map { AlertEvent(kind: .bootFailed, id: $0, title: "Boot \($0) failed", occurredAt: Timestamp.now()) }
+        try await alerts.enqueue(events, sinks: [sink], at: Timestamp.now())
+        let claimed = try await alerts.claim(sinks: [sink], owner: "test", now: Timestamp.now(), leaseUntil: "9999", limit: 1)
+        for delivery in claimed {
+            _ = try await alerts.finish(eventKey: delivery.eventKey, sink: sink, owner: "test",
+                                        AlertDelivery.Attempt(status: .delivered, httpStatus: 200, at: Timestamp.now()))
+        }
+    }
+
     @Test("/metrics counts requests by route and status and has the gauges")
     func prometheus() async throws {
         try await TestServer.with { server in
-            _ = try await server.get("/health")
-            _ = try await server.get("/api/agent/runs/run_000000000000/timeline")
-            _ = try await server.createRun()
-            let alerts = server.repositories.alerts, sink = "https://hooks.example#1a2b3c4d"
-            let events = ["run_1", "run_2"].map { AlertEvent(kind: .bootFailed, id: $0, title: "Boot \($0) failed", occurredAt: Timestamp.now()) }
-            try await alerts.enqueue(events, sinks: [sink], at: Timestamp.now())
-            let claimed = try await alerts.claim(sinks: [sink], owner: "test", now: Timestamp.now(), leaseUntil: "9999", limit: 1)
-            for delivery in claimed {
-                _ = try await alerts.finish(eventKey: delivery.eventKey, sink: sink, owner: "test",
-                                            AlertDelivery.Attempt(status: .delivered, httpStatus: 200, at: Timestamp.now()))
-            }
+            try await Self.exerciseMetrics(server)
             let reply = try await server.get("/metrics")
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type")?.hasPrefix("text/plain") == true)
