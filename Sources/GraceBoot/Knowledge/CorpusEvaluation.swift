@@ -73,12 +73,18 @@ public struct CorpusEvaluation: Sendable {
         return entries.map(\.split).filter { seen.insert($0).inserted } + ["all"]
     }
 
+    /// A split the corpus's manifest does not name.
+    public struct UnknownSplit: Error, CustomStringConvertible {
+        public var split: String
+        public var directory: String
+        public var known: [String]
+
+        public var description: String { "invalid --split \"\(split)\": the corpus at \(directory) has \(known.joined(separator: ", "))" }
+    }
+
     /// The rows of `split` (every row for `all`); a split the manifest does not name is an error naming those it does.
     func rows(of split: String) throws -> [Entry] {
-        guard splits.contains(split) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey:
-                "invalid --split \"\(split)\": the corpus at \(directory) has \(splits.joined(separator: ", "))"])
-        }
+        guard splits.contains(split) else { throw UnknownSplit(split: split, directory: directory, known: splits) }
         return entries.filter { split == "all" || $0.split == split }
     }
 

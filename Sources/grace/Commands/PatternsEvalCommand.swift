@@ -18,7 +18,7 @@ struct PatternsEvalCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "Corpus folder holding SOURCES.tsv (for example Tests/Corpus/failures).") var directory: String
-    @Option(help: "Which rows to score: a split the corpus's SOURCES.tsv names (this repository's: train, heldout, fresh, fresh2, fresh3, fresh4) or all.") var split = "heldout"
+    @Option(help: "Which rows to score: a split the corpus's SOURCES.tsv names, or all (another name is answered with the corpus's list).") var split = "heldout"
     @Option(help: ArgumentHelp("Patterns from this knowledge-base file instead of the built-in ones.", valueName: "FILE"))
     var knowledgeBase: String?
     @Option(help: ArgumentHelp("Rate matches with this recognition model instead of the built-in one.", valueName: "FILE"))

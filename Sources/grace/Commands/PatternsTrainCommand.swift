@@ -25,8 +25,7 @@ struct PatternsTrainCommand: AsyncParsableCommand {
     @Flag(help: "Leave out the home's confirmed incidents.") var noHome = false
 
     func run() async throws {
-        let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .create)
-        let knowledge = try runtime.knowledgeBase()
+        // The corpus (and --split) first: a bad argument must not create a home.
         var examples: [RecognitionModel.Example]
         do {
             examples = try CorpusEvaluation(directory: directory).examples(split: split)
@@ -34,6 +33,8 @@ struct PatternsTrainCommand: AsyncParsableCommand {
             printError("\(error)")
             throw GraceExit.configuration
         }
+        let runtime = try Runtime.start(options, label: "grace.patterns", console: false, home: .create)
+        let knowledge = try runtime.knowledgeBase()
         var sources = ["\(directory) (\(split), \(examples.count) logs)"]
         if !noHome {
             let home = ConfirmedIncidents.examples(in: runtime.layout)
