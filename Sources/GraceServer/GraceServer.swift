@@ -118,6 +118,7 @@ public enum GraceHTTPServer {
         RunRoutes(dependencies: dependencies, logger: logger).register(on: api)
         OTLPRoutes(dependencies: dependencies, logger: logger).register(on: api)
         EventRoutes(dependencies: dependencies, logger: logger).register(on: api)
+        LiveEventRoutes(dependencies: dependencies, logger: logger).register(on: api)
         ApprovalRoutes(dependencies: dependencies, logger: logger).register(on: api)
         PlaybookRoutes(dependencies: dependencies).register(on: api)
         PatternRoutes(dependencies: dependencies).register(on: api)

@@ -47,6 +47,16 @@ struct RunLogTests {
             let newest = try await server.get("/api/agent/runs/\(runID)/logs?limit=1").json
             #expect((newest["entries"] as? [[String: Any]])?.first?["event_type"] as? String == "step_added")
             #expect(try await server.get("/api/agent/runs/\(runID)/logs?limit=0").status == 422)
+            #expect(newest["offset"] as? Int == ofRun.count - 1, "the newest line comes after all the others")
+
+            // Paging from the first line: an incident's start is never cut off.
+            let first = try await server.get("/api/agent/runs/\(runID)/logs?offset=0&limit=1").json
+            #expect(first["offset"] as? Int == 0 && first["total"] as? Int == ofRun.count)
+            #expect((first["entries"] as? [[String: Any]])?.map { $0["event_type"] as? String } == ["run_started"])
+            let second = try await server.get("/api/agent/runs/\(runID)/logs?offset=1&limit=5").json
+            #expect((second["entries"] as? [[String: Any]])?.map { $0["event_type"] as? String } == ["step_added", "step_added"])
+            #expect((try await server.get("/api/agent/runs/\(runID)/logs?offset=3").json["entries"] as? [Any])?.isEmpty == true)
+            #expect(try await server.get("/api/agent/runs/\(runID)/logs?offset=-1").status == 422)
         }
     }
     /// A kept timeline is answered only while nothing it shows has changed: a step added by

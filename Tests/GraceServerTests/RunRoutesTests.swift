@@ -228,4 +228,43 @@ struct RunRoutesTests {
             }
         }
     }
+
+    @Test("the runs list filters by trigger, time and text, pages by cursor, and shows durations")
+    func explorerFiltersAndCursor() async throws {
+        try await TestServer.with { server in
+            var ids: [String] = []
+            for n in 0..<5 { ids.append(try await server.createRun(trigger: n == 1 ? "scheduled" : "manual")) }
+            _ = try await server.send("POST", "/api/agent/runs/\(ids[2])/steps",
+                                      body: #"{"step_type":"tool","status":"failed","description":"call","details":{"error":"timeout after 2.3s"}}"#)
+            #expect(try await server.send("PUT", "/api/agent/runs/\(ids[2])/complete?status=failed").status == 200)
+
+            var seen: [String] = []
+            var path = "/api/agent/runs?limit=2"
+            while true {
+                let page = try await server.get(path).json
+                seen += (page["runs"] as? [[String: Any]] ?? []).compactMap { $0["run_id"] as? String }
+                guard let next = page["next_cursor"] as? String else { break }
+                #expect(page["has_more"] as? Bool == true)
+                path = "/api/agent/runs?limit=2&cursor=\(next)"
+            }
+            #expect(seen.count == 5 && Set(seen) == Set(ids), "each run once: \(seen)")
+
+            func found(_ query: String) async throws -> [[String: Any]] {
+                let reply = try await server.get("/api/agent/runs?" + query)
+                #expect(reply.status == 200, "\(reply.text)")
+                return reply.json["runs"] as? [[String: Any]] ?? []
+            }
+            #expect(try await found("trigger=scheduled").map { $0["run_id"] as? String } == [ids[1]])
+            let failed = try await found("q=TIMEOUT")
+            #expect(failed.map { $0["run_id"] as? String } == [ids[2]])
+            #expect((failed.first?["duration_ms"] as? Double).map { $0 >= 0 } == true, "a completed run has a duration")
+            #expect(try await found("status=active&q=timeout").isEmpty)
+            #expect(try await found("since=2999-01-01T00:00:00Z").isEmpty)
+            #expect(try await found("until=2999-01-01T00:00:00Z").count == 5)
+            for bad in ["since=yesterday", "until=2026-13-01T00:00:00Z", "cursor=bm9wZQ", "cursor=%25%25", "trigger=cron"] {
+                let reply = try await server.get("/api/agent/runs?" + bad)
+                #expect(reply.status == 422 && reply.errorCode == "invalid_parameter", "\(bad): \(reply.text)")
+            }
+        }
+    }
 }

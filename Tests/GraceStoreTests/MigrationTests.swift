@@ -16,7 +16,7 @@ import Testing
         let health = try await second.health()
         #expect(health.count == 2)
         #expect(health.allSatisfy { $0.isHealthy })
-        #expect(health[0].appliedMigrations == ["v10_alerts", "v11_steps_version", "v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by",
+        #expect(health[0].appliedMigrations == ["v10_alerts", "v11_steps_version", "v12_change_feed", "v1_core", "v2_approval_details", "v3_node_id", "v4_runs_ended", "v5_decision_claimed_by",
                                               "v6_truthful_outcomes", "v7_mined_clusters", "v8_otlp_ingest"])
         #expect(health[1].appliedMigrations == ["v1_metrics", "v2_node_id", "v9_retention"])
         try second.close()

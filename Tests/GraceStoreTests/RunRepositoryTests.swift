@@ -214,3 +214,42 @@ import Testing
         #expect(found.map(\.id) == ["pbr_1", "pbr_2"])
     }
 }
+
+/// The runs explorer's filters: trigger, a time range, text in a run or its steps, and cursor paging.
+@Suite struct RunSearchTests {
+    @Test(arguments: Backend.available) func filtersAndCursorPagingFindEachRunOnce(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let runs = test.repositories.runs
+        var made: [AgentRun] = []
+        for n in 0..<7 {
+            // Two runs share each start time, so the cursor must order by id within one.
+            let started = Timestamp.string(from: Date(timeIntervalSince1970: 1_800_000_000 + Double(n / 2)))
+            made.append(try await runs.create(AgentRun(trigger: n == 3 ? .scheduled : .manual, subsystem: "planner", startedAt: started,
+                                                       body: ["agent": .string(n == 5 ? "Researcher_1" : "writer")])))
+        }
+        _ = try await runs.addStep(TimelineStep(runID: made[2].runID, stepType: "tool", subsystem: "planner", description: "fetch page",
+                                                status: .failed, details: ["error": "Timeout after 2.3s (100% of budget)"]))
+
+        var seen: [String] = []
+        var cursor: RunCursor?
+        repeat {
+            let page = try await runs.runs(matching: RunQuery(after: cursor, limit: 3))
+            seen += page.map(\.runID)
+            cursor = page.count == 3 ? RunCursor(startedAt: page[2].startedAt, runID: page[2].runID) : nil
+        } while cursor != nil
+        #expect(seen.count == 7 && Set(seen) == Set(made.map(\.runID)), "every run once: \(seen)")
+        #expect(seen == (try await runs.runs(matching: RunQuery(limit: 10))).map(\.runID), "the same order as one page")
+
+        func ids(_ query: RunQuery) async throws -> Set<String> { Set(try await runs.runs(matching: query).map(\.runID)) }
+        #expect(try await ids(RunQuery(trigger: .scheduled)) == [made[3].runID])
+        #expect(try await ids(RunQuery(text: "timeout AFTER")) == [made[2].runID], "a step's details, ASCII case ignored")
+        #expect(try await ids(RunQuery(text: "fetch")) == [made[2].runID], "a step's description")
+        #expect(try await ids(RunQuery(text: "researcher_")) == [made[5].runID], "the body (the agent)")
+        #expect(try await ids(RunQuery(text: "100%")) == [made[2].runID])
+        #expect(try await ids(RunQuery(text: "1_0")).isEmpty, "_ is a character, not a wildcard")
+        #expect(try await ids(RunQuery(text: made[6].runID)) == [made[6].runID], "the run id")
+        let from = made[2].startedAt, until = made[4].startedAt
+        #expect(try await ids(RunQuery(startedAfter: from, startedBefore: until)) == Set(made[2...3].map(\.runID)))
+        #expect(try await runs.count(matching: RunQuery(text: "writer")) == 6)
+    }
+}

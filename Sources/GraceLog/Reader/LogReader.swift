@@ -83,6 +83,19 @@ public struct LogReader: Sendable {
         try last(limit) { body in try scanFields(filter, inLines: lines, body) }
     }
 
+    /// Up to `limit` of `lines` that match, after skipping the first `offset` matches: paging from the first line.
+    public static func entries(_ filter: LogFilter, offset: Int, limit: Int, inLines lines: [UInt8]) throws -> [LogEntry] {
+        var entries: [LogEntry] = []
+        guard limit > 0 else { return entries }
+        var skipped = 0
+        try scanFields(filter, inLines: lines) { line, count, fields in
+            guard skipped >= offset else { skipped += 1; return true }
+            entries.append(LogEntry(fields: fields, base: line, count: count))
+            return entries.count < limit
+        }
+        return entries
+    }
+
     @discardableResult
     static func scanFields(_ filter: LogFilter, inLines lines: [UInt8],
                            _ body: (UnsafePointer<UInt8>, Int, LineFields) throws -> Bool) throws -> LogScanStats {

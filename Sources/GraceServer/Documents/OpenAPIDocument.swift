@@ -62,6 +62,11 @@ enum OpenAPIDocument {
                     query("subsystem", Schema.string(maxLength: 200), "Only runs of this subsystem"),
                     query("node", Schema.string(maxLength: 64), "Only runs recorded by this node (GRACE_NODE_ID)"),
                     query("trace_id", Schema.string(maxLength: 32), "Only the run ingested from this OpenTelemetry trace (32 hex digits)"),
+                    query("trigger", Schema.enumeration(AgentRun.Trigger.allCases.map(\.rawValue)), "Only runs started this way"),
+                    query("since", Schema.string(maxLength: 200), "Only runs started at or after this UTC timestamp (2026-12-03T16:30:00Z)"),
+                    query("until", Schema.string(maxLength: 200), "Only runs started before this UTC timestamp"),
+                    query("q", Schema.string(maxLength: 200), "Only runs whose id, agent, goal, metadata, or a step's description or details contain this text (ASCII case ignored)"),
+                    query("cursor", Schema.string(maxLength: 400), "The next_cursor of the page before: the page after it"),
                     query("limit", pageLimit(default: 50, maximum: 500), "Page size"),
                     query("offset", offset, "Runs to skip"),
                 ],
@@ -132,7 +137,8 @@ enum OpenAPIDocument {
                 path("run_id"),
                 query("playbook_id", Schema.string(maxLength: 128), "Only lines that also carry this playbook id"),
                 query("verification_id", Schema.string(maxLength: 128), "Only lines that also carry this verification id"),
-                query("limit", pageLimit(default: 200, maximum: 5000), "At most this many lines (the newest)"),
+                query("limit", pageLimit(default: 200, maximum: 5000), "At most this many lines (the newest, unless offset is given)"),
+                query("offset", offset, "Page from the first line: skip this many matching lines, then take limit"),
             ],
             responses: ["200": json("Log lines", Schema.ref("RunLogs")), "404": errorRef("NotFound")])],
         "/api/startup/dashboard": ["get": operation(
@@ -189,6 +195,20 @@ enum OpenAPIDocument {
             parameters: [query("limit", pageLimit(default: 100, maximum: 1000), "At most this many"),
                          query("latest", ["type": "boolean", "default": false], "Only the newest snapshot of each metric")],
             responses: ["200": json("Snapshots", Schema.ref("SnapshotList")), "422": errorRef("ValidationError")])],
+        "/api/events": ["get": operation(
+            "streamEvents", tag: "runs", summary: "Server-sent events: every run, step and approval change, live",
+            description: """
+                A text/event-stream that stays open. Each change in the store (from any node) is an event named `run`, \
+                `step` or `approval` with `id` its feed number and data {sequence, kind, id, run_id}; read the changed \
+                thing from its endpoint. Reconnect with Last-Event-ID (or ?after=N) to get the changes after it that the \
+                feed still keeps (about the newest 10,000); when some are gone, or the store is behind it, an event \
+                `reset` comes first: read the state again. `store_unavailable` tells that the store cannot be read (the \
+                stream stays open and goes on when it can). A comment line comes every \(Int(LiveEventRoutes.heartbeat)) s. \
+                At most \(LiveEventRoutes.maxStreams) streams at once (503 beyond).
+                """,
+            parameters: [query("after", Schema.string(maxLength: 20), "Start after this event id (Last-Event-ID wins when both are sent)")],
+            responses: ["200": content("The event stream", "text/event-stream", Schema.string()), "422": errorRef("ValidationError"),
+                        "503": json("Too many streams are open (code too_many_streams; Retry-After), or the store cannot be read", Schema.ref("Error"))])],
         "/metrics": ["get": operation(
             "getPrometheusMetrics", tag: "metrics", summary: "Prometheus exposition text",
             description: "grace_http_requests_total and grace_http_request_duration_seconds by route, method and status; gauges grace_active_runs, grace_pending_approvals, grace_alert_deliveries (sink, status), grace_uptime_seconds.",
@@ -316,7 +336,8 @@ enum OpenAPIDocument {
             "metadata": Schema.freeObject("The body's metadata (and any other stored fields, such as a boot's profile)", nullable: true),
             "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
             "trace_id": Schema.string("The OpenTelemetry trace it was ingested from (POST /v1/traces); null for other runs", nullable: true),
-        ], description: "The original system's AgentRun, plus kind, agent, goal, metadata, node_id and trace_id."),
+            "duration_ms": Schema.number("From start to end; null while the run is active", nullable: true),
+        ], description: "The original system's AgentRun, plus kind, agent, goal, metadata, node_id, trace_id and duration_ms."),
         "RunCreate": Schema.object([
             "trigger": Schema.enumeration(RunCreateBody.triggers.map(\.rawValue), nullable: true),
             "subsystem": Schema.text(maxLength: 200, nullable: true), "agent": Schema.text(maxLength: 200, nullable: true),
@@ -325,6 +346,7 @@ enum OpenAPIDocument {
         "RunPage": Schema.object([
             "runs": Schema.array(Schema.ref("AgentRun")), "limit": Schema.integer(minimum: 1), "offset": Schema.integer(minimum: 0),
             "has_more": Schema.boolean("Another page follows"),
+            "next_cursor": Schema.string("Pass as cursor for the next page; null on the last", nullable: true),
         ]),
         "TimelineStep": Schema.object([
             "step_id": Schema.string(), "run_id": Schema.string(), "timestamp": timestamp,
@@ -372,7 +394,9 @@ enum OpenAPIDocument {
         ]),
         "RunLogs": Schema.object([
             "run_id": Schema.string(), "total": Schema.integer("Matching lines in all log files", minimum: 0),
-            "entries": Schema.array(Schema.freeObject("One JSON log line as written"), "The newest `limit` matching lines, oldest first"),
+            "offset": Schema.integer("Matching lines before the first entry", minimum: 0),
+            "entries": Schema.array(Schema.freeObject("One JSON log line as written"),
+                                    "The newest `limit` matching lines, or with offset those after it; oldest first"),
         ]),
         "Approval": Schema.object([
             "event_id": Schema.string(), "status": Schema.enumeration(ApprovalRequest.Status.allCases.map(\.rawValue)),

@@ -61,15 +61,17 @@ struct RunLogs {
     }
 
     /// How many of the run's lines match `filter` (which narrows them further, by playbook or
-    /// verification), and the newest `limit` of them (oldest first), as JSON objects.
-    func lines(runID: String, _ filter: LogFilter, limit: Int) async throws -> (total: Int, entries: [JSONValue]) {
+    /// verification), and `limit` of them (oldest first) as JSON objects: the newest, or with an
+    /// `offset` those after the first `offset`.
+    func lines(runID: String, _ filter: LogFilter, offset: Int?, limit: Int) async throws -> (total: Int, entries: [JSONValue]) {
         sink?.flush()
         let logFile = layout.logFile
         let index = index
         return try await NIOThreadPool.singleton.runIfActive {
             let lines = try Self.reading(logFile) { try index.lines(runID: runID, paths: $0) }
             let total = try LogReader.count(filter, inLines: lines)
-            let entries = try LogReader.lastEntries(filter, limit: limit, inLines: lines)
+            let entries = try offset.map { try LogReader.entries(filter, offset: $0, limit: limit, inLines: lines) }
+                ?? LogReader.lastEntries(filter, limit: limit, inLines: lines)
             return (total, entries.compactMap { JSONValue(jsonText: $0.raw) })
         }
     }

@@ -10,6 +10,14 @@ struct RunPayload: Encodable {
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", status, trigger, subsystem
         case playbooksExecuted = "playbooks_executed", verificationsPassed = "verifications_passed"
         case verificationsFailed = "verifications_failed", kind, agent, goal, metadata, nodeID = "node_id", traceID = "trace_id"
+        case durationMS = "duration_ms"
+    }
+
+    /// From start to end, in milliseconds; nil while the run is active.
+    static func durationMS(of run: AgentRun) -> Double? {
+        guard let endedAt = run.endedAt, let end = Timestamp.nanosecondsSinceEpoch(from: endedAt),
+              let start = Timestamp.nanosecondsSinceEpoch(from: run.startedAt) else { return nil }
+        return Double(end - start) / 1_000_000
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -29,6 +37,7 @@ struct RunPayload: Encodable {
         try container.encode(Self.metadata(of: run.body), forKey: .metadata)
         try container.encode(run.nodeID, forKey: .nodeID)
         try container.encode(run.traceID, forKey: .traceID)
+        try container.encode(Self.durationMS(of: run), forKey: .durationMS)
     }
 
     /// The body's `metadata`, with any other keys a run was stored with (a boot's `profile`) folded in.

@@ -21,8 +21,10 @@ struct RunRoutes {
         var limit: Int
         var offset: Int
         var hasMore: Bool
+        /// Pass as `cursor` for the next page (nil on the last).
+        var nextCursor: String?
 
-        enum CodingKeys: String, CodingKey { case runs, limit, offset, hasMore = "has_more" }
+        enum CodingKeys: String, CodingKey { case runs, limit, offset, hasMore = "has_more", nextCursor = "next_cursor" }
     }
 
     struct StepCreated: Encodable {
@@ -76,13 +78,37 @@ struct RunRoutes {
         let query = QueryParameters(request)
         let limit = try query.int("limit", default: 50, range: 1...500)
         let offset = try query.int("offset", default: 0, range: 0...1_000_000_000)
+        let cursor = try query.string("cursor", maxLength: 400).map(PageCursor.decode)
         // One row more than asked tells whether another page exists without counting.
         let found = try await runs.runs(matching: RunQuery(
             status: try query.enumeration("status", AgentRun.Status.self), kind: try query.string("kind"),
-            subsystem: try query.string("subsystem"), node: try query.string("node", maxLength: 64), traceID: try traceID(query),
-            limit: limit + 1, offset: offset))
-        return JSONResponse.make(Page(runs: found.prefix(limit).map(RunPayload.init(run:)), limit: limit, offset: offset,
-                                      hasMore: found.count > limit))
+            subsystem: try query.string("subsystem"), node: try query.string("node", maxLength: 64),
+            startedAfter: try query.timestamp("since"), traceID: try traceID(query),
+            trigger: try query.enumeration("trigger", AgentRun.Trigger.self), startedBefore: try query.timestamp("until"),
+            text: try query.string("q"), after: cursor, limit: limit + 1, offset: offset))
+        let page = found.prefix(limit)
+        let next = found.count > limit ? page.last.map { PageCursor.encode(RunCursor(startedAt: $0.startedAt, runID: $0.runID)) } : nil
+        return JSONResponse.make(Page(runs: page.map(RunPayload.init(run:)), limit: limit, offset: offset,
+                                      hasMore: found.count > limit, nextCursor: next))
+    }
+
+    /// The `cursor` of a run page: the last run's start and id, base64url-encoded so it is one opaque token.
+    enum PageCursor {
+        static func encode(_ cursor: RunCursor) -> String {
+            Data((cursor.startedAt + "|" + cursor.runID).utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+
+        static func decode(_ text: String) throws -> RunCursor {
+            var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { throw invalid }
+            let parts = decoded.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2, Timestamp.nanosecondsSinceEpoch(from: parts[0]) != nil, PathID.isValid(parts[1]) else { throw invalid }
+            return RunCursor(startedAt: parts[0], runID: parts[1])
+        }
+
+        static var invalid: APIError { APIError.invalidParameter("cursor", "not a cursor this server handed out (next_cursor of a page)") }
     }
 
     /// `trace_id`: an OpenTelemetry trace id, 32 hex digits (either case).
@@ -177,9 +203,11 @@ struct RunRoutes {
     struct LogPage: Encodable {
         var runID: String
         var total: Int
+        /// How many matching lines come before the first of `entries`.
+        var offset: Int
         var entries: [JSONValue]
 
-        enum CodingKeys: String, CodingKey { case runID = "run_id", total, entries }
+        enum CodingKeys: String, CodingKey { case runID = "run_id", total, offset, entries }
     }
 
     func runLogs(_ request: Request, _ context: GraceRequestContext) async throws -> Response {
@@ -187,8 +215,10 @@ struct RunRoutes {
         let query = QueryParameters(request)
         let filter = LogFilter(runID: run.runID, playbookID: try query.string("playbook_id", maxLength: 128),
                                verificationID: try query.string("verification_id", maxLength: 128))
-        let (total, entries) = try await logs.lines(runID: run.runID, filter, limit: try query.int("limit", default: 200, range: 1...5000))
-        return JSONResponse.make(LogPage(runID: run.runID, total: total, entries: entries))
+        let offset = query.values["offset"] == nil ? nil : try query.int("offset", default: 0, range: 0...1_000_000_000)
+        let (total, entries) = try await logs.lines(runID: run.runID, filter, offset: offset,
+                                                    limit: try query.int("limit", default: 200, range: 1...5000))
+        return JSONResponse.make(LogPage(runID: run.runID, total: total, offset: offset ?? max(0, total - entries.count), entries: entries))
     }
 
     /// Logs inside the run's (and the step's playbook/verification) context, so the line counts in the timeline.

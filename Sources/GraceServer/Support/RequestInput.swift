@@ -44,6 +44,15 @@ struct QueryParameters {
         }
     }
 
+    /// A timestamp (`2026-12-03T16:30:00Z`, fractions and `+00:00` allowed), in the stored text form.
+    func timestamp(_ name: String) throws -> String? {
+        guard let text = try typed(name) else { return nil }
+        guard let date = Timestamp.date(from: text) else {
+            throw APIError.invalidParameter(name, "expected a UTC timestamp such as 2026-12-03T16:30:00Z, got '\(text)'")
+        }
+        return Timestamp.string(from: date)
+    }
+
     /// One of `T`'s cases, by raw value; anything else is a 422 listing them.
     func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type, allowed: [T]? = nil) throws -> T?
     where T.RawValue == String {

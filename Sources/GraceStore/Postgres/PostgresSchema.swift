@@ -240,6 +240,8 @@ enum PostgresSchema {
                 FOR EACH ROW EXECUTE FUNCTION grace_agent_steps_version()
             """,
         ]),
+        // A numbered row for each run, step and approval written (SQLite's v12_change_feed).
+        Migration(id: "pg_v10_change_feed", statements: ChangeFeedSchema.postgres),
     ]
 
     static var known: [String] { migrations.map(\.id) }

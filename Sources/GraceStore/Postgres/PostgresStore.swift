@@ -23,7 +23,8 @@ public final class PostgresStore: Sendable {
             playbooks: PostgresPlaybookRepository(database: database),
             minedClusters: PostgresMinedClusterRepository(database: database),
             retention: PostgresRetentionRepository(database: database),
-            alerts: PostgresAlertDeliveryRepository(database: database, nodeID: nodeID))
+            alerts: PostgresAlertDeliveryRepository(database: database, nodeID: nodeID),
+            changes: PostgresChangeFeed(database: database))
     }
 
     /// Connects and applies pending migrations (nodes starting together take turns).

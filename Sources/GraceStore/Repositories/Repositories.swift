@@ -14,11 +14,24 @@ public struct RunQuery: Sendable, Equatable {
     public var startedAfter: String?
     /// Only the run ingested from this OpenTelemetry trace (32 lowercase hex digits).
     public var traceID: String?
+    public var trigger: AgentRun.Trigger?
+    /// Only runs that started before this timestamp (the stored text form).
+    public var startedBefore: String?
+    /// Only runs whose id, body (agent, goal, metadata), or a step's description or details
+    /// contain this text, ignoring ASCII case.
+    public var text: String?
+    /// Only runs after this one in the newest-first order: the cursor of the page before.
+    public var after: RunCursor?
     public var limit: Int
     public var offset: Int
 
     public init(status: AgentRun.Status? = nil, kind: String? = nil, subsystem: String? = nil, node: String? = nil,
-                endedAfter: String? = nil, startedAfter: String? = nil, traceID: String? = nil, limit: Int = 50, offset: Int = 0) {
+                endedAfter: String? = nil, startedAfter: String? = nil, traceID: String? = nil, trigger: AgentRun.Trigger? = nil,
+                startedBefore: String? = nil, text: String? = nil, after: RunCursor? = nil, limit: Int = 50, offset: Int = 0) {
+        self.trigger = trigger
+        self.startedBefore = startedBefore
+        self.text = text
+        self.after = after
         self.startedAfter = startedAfter
         self.traceID = traceID
         self.status = status
@@ -28,6 +41,17 @@ public struct RunQuery: Sendable, Equatable {
         self.endedAfter = endedAfter
         self.limit = limit
         self.offset = offset
+    }
+}
+
+/// Where a page of runs (newest start first, then run id) ended: the next page starts after it.
+public struct RunCursor: Sendable, Equatable {
+    public var startedAt: String
+    public var runID: String
+
+    public init(startedAt: String, runID: String) {
+        self.startedAt = startedAt
+        self.runID = runID
     }
 }
 
@@ -174,10 +198,13 @@ public struct GraceRepositories: Sendable {
     public var retention: any RetentionRepository
     /// Alerts sent, or to send, to webhooks (`alert_deliveries`).
     public var alerts: any AlertDeliveryRepository
+    /// Every run, step and approval written, numbered (`change_feed`).
+    public var changes: any ChangeFeed
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
                 verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository,
-                retention: any RetentionRepository, alerts: any AlertDeliveryRepository) {
+                retention: any RetentionRepository, alerts: any AlertDeliveryRepository, changes: any ChangeFeed) {
+        self.changes = changes
         self.retention = retention
         self.alerts = alerts
         let failures = AuditFailures()

@@ -38,7 +38,8 @@ public final class SQLiteStore: Sendable {
             playbooks: SQLitePlaybookRepository(database: grace),
             minedClusters: SQLiteMinedClusterRepository(database: grace),
             retention: SQLiteRetentionRepository(grace: grace, metrics: metrics),
-            alerts: SQLiteAlertDeliveryRepository(database: grace, nodeID: nodeID))
+            alerts: SQLiteAlertDeliveryRepository(database: grace, nodeID: nodeID),
+            changes: SQLiteChangeFeed(database: grace))
     }
 
     /// Checkpoints the write-ahead logs into the database files and closes both databases;

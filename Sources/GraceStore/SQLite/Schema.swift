@@ -250,6 +250,11 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v12_change_feed") { db in
+            // A numbered row for each run, step and approval written, by whoever writes it: what
+            // `GET /api/events` follows (ChangeFeedSchema).
+            try db.execute(sql: ChangeFeedSchema.sqlite)
+        }
         return migrator
     }
 

@@ -81,7 +81,32 @@ enum StoreStatements {
         if let endedAfter = query.endedAfter { clauses.append("ended_at >= ?"); arguments.append(.text(endedAfter)) }
         if let startedAfter = query.startedAfter { clauses.append("started_at >= ?"); arguments.append(.text(startedAfter)) }
         if let traceID = query.traceID { clauses.append("trace_id = ?"); arguments.append(.text(traceID)) }
+        if let trigger = query.trigger { clauses.append("trigger = ?"); arguments.append(.text(trigger.rawValue)) }
+        if let startedBefore = query.startedBefore { clauses.append("started_at < ?"); arguments.append(.text(startedBefore)) }
+        if let after = query.after {
+            clauses.append("(started_at < ? OR (started_at = ? AND run_id > ?))")
+            arguments += [.text(after.startedAt), .text(after.startedAt), .text(after.runID)]
+        }
+        if let text = query.text {
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+            let pattern = SQLValue.text("%" + likeEscaped(text.lowercased()) + "%")
+            clauses.append("""
+                (LOWER(run_id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(body, '')) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM agent_steps s \
+                WHERE s.run_id = agent_runs.run_id AND (LOWER(s.description) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(s.details, '')) LIKE ? ESCAPE '\\')))
+                """)
+            arguments += [pattern, pattern, pattern, pattern]
+        }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    /// `text` with LIKE's wildcards and the escape character each escaped by a backslash.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     static func selectRuns(_ query: RunQuery) -> SQLStatement {
