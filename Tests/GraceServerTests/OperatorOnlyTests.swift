@@ -155,9 +155,12 @@ struct OperatorOnlyTests {
             for path in reads {
                 let anonymous = try await server.send("GET", path, authorized: false)
                 let wrong = try await server.send("GET", path, headers: ["Authorization": "Bearer read-token-1235"], authorized: false)
-                let right = try await server.send("GET", path)
                 #expect(wrong.status == 401 && wrong.errorCode == "invalid_token", "GET \(path) with a wrong token: \(wrong.status)")
-                #expect(right.status != 401, "GET \(path) with the token: \(right.status)")
+                // The event stream never ends, so it is read with the token by LiveEventRoutesTests (with curl).
+                if path != "/api/events" {
+                    let right = try await server.send("GET", path)
+                    #expect(right.status != 401, "GET \(path) with the token: \(right.status)")
+                }
                 if open.contains(path) {
                     #expect(anonymous.status == 200, "GET \(path) without a token: \(anonymous.status)")
                 } else if path == "/" {

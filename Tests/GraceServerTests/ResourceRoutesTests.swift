@@ -219,4 +219,24 @@ struct ResourceRoutesTests {
             #expect(health.json["active_runs"] as? Int == 0)
         }
     }
+
+    @Test("audit: pages go back through the chain with before")
+    func auditPages() async throws {
+        try await TestServer.with { server in
+            for n in 1...5 {
+                try await server.repositories.audit.append(AuditEvent(actor: "test", action: "step_\(n)", resource: "r", subsystem: "test", result: "success"))
+            }
+            func sequences(_ query: String) async throws -> [Int] {
+                let reply = try await server.get("/api/audit" + query)
+                #expect(reply.status == 200, "\(reply.text)")
+                return (reply.json["entries"] as? [[String: Any]] ?? []).compactMap { $0["sequence"] as? Int }
+            }
+            let newest = try await sequences("?limit=2")
+            #expect(newest.count == 2 && newest[0] > newest[1])
+            let next = try await sequences("?limit=2&before=\(newest[1])")
+            #expect(next == [newest[1] - 1, newest[1] - 2], "the page right after, newest first")
+            #expect(try await sequences("?before=1").isEmpty)
+            #expect(try await server.get("/api/audit?before=0").status == 422)
+        }
+    }
 }

@@ -185,7 +185,8 @@ enum OpenAPIDocument {
             responses: ["200": json("A page of records", Schema.ref("BootReportPage")), "422": errorRef("ValidationError")])],
         "/api/audit": ["get": operation(
             "listAuditEntries", tag: "audit", summary: "The newest audit entries, newest first",
-            parameters: [query("limit", pageLimit(default: 50, maximum: 1000), "At most this many")],
+            parameters: [query("limit", pageLimit(default: 50, maximum: 1000), "At most this many"),
+                         query("before", Schema.integer(minimum: 1), "Only entries numbered below this sequence: the page after one ending there")],
             responses: ["200": json("Entries", Schema.ref("AuditList")), "422": errorRef("ValidationError")])],
         "/api/audit/verify": ["get": operation(
             "verifyAuditChain", tag: "audit", summary: "Walk the hash chain from the first entry",
@@ -220,7 +221,7 @@ enum OpenAPIDocument {
             "getDocs", tag: "documents", summary: "This document as a readable page (no external assets)", open: true,
             responses: ["200": content("HTML page", "text/html", Schema.string())])],
         "/": ["get": operation(
-            "getDashboardPage", tag: "documents", summary: "The live dashboard page (polls /api/startup/dashboard)", open: true,
+            "getDashboardPage", tag: "documents", summary: "The dashboard page: overview, runs explorer, run detail, approvals, patterns and audit, live by /api/events", open: true,
             responses: ["200": content("HTML page", "text/html", Schema.string())])],
     ]
 
@@ -314,6 +315,7 @@ enum OpenAPIDocument {
             "node_id": Schema.string("This node (GRACE_NODE_ID)"),
             "store": Schema.enumeration(["sqlite", "postgres"], "The backend: SQLite files in the home, or the shared PostgreSQL (GRACE_DATABASE_URL)"),
             "target": Schema.nullableRef("TargetHealth"),
+            "token_required": Schema.boolean("Whether the API needs GRACE_API_TOKEN (Authorization: Bearer)"),
             "audit_failures": Schema.object([
                 "count": Schema.integer(minimum: 0), "last": Schema.string("The action whose entry was lost last, and why", nullable: true),
             ], optional: ["last"], description: "Audit appends that failed since Grace started: each entry lost; any makes the status degraded"),

@@ -53,8 +53,11 @@ struct AuditRoutes {
 
     func register(on api: APIRouter) {
         api.get("/api/audit") { request, _ in
-            let limit = try QueryParameters(request).int("limit", default: 50, range: 1...1000)
-            return JSONResponse.make(List(entries: try await dependencies.repositories.audit.tail(limit: limit).map(EntryPayload.init(entry:))))
+            let query = QueryParameters(request)
+            let limit = try query.int("limit", default: 50, range: 1...1000)
+            let before = query.values["before"] == nil ? nil : Int64(try query.int("before", default: 0, range: 1...Int.max))
+            return JSONResponse.make(List(entries: try await dependencies.repositories.audit.tail(before: before, limit: limit)
+                .map(EntryPayload.init(entry:))))
         }
         api.get("/api/audit/verify") { _, _ in
             JSONResponse.make(Verification(verification: try await dependencies.repositories.audit.verify()))

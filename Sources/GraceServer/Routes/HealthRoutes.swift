@@ -19,10 +19,12 @@ struct HealthRoutes {
         var store: String
         var target: TargetHealth?
         var auditFailures: AuditFailures.Summary
+        /// Whether the API needs GRACE_API_TOKEN: the dashboard asks for it before its first data call.
+        var tokenRequired: Bool
 
         enum CodingKeys: String, CodingKey {
             case status, version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", database, activeRuns = "active_runs"
-            case nodeID = "node_id", store, target, auditFailures = "audit_failures"
+            case nodeID = "node_id", store, target, auditFailures = "audit_failures", tokenRequired = "token_required"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -37,6 +39,7 @@ struct HealthRoutes {
             try container.encode(store, forKey: .store)
             try container.encode(auditFailures, forKey: .auditFailures)
             try container.encode(target, forKey: .target)
+            try container.encode(tokenRequired, forKey: .tokenRequired)
         }
     }
 
@@ -84,7 +87,8 @@ struct HealthRoutes {
                                 database: "ok", nodeID: dependencies.settings.nodeID,
                                 store: dependencies.settings.databaseURL == nil ? "sqlite" : "postgres",
                                 target: dependencies.targetSupervisor.map { TargetHealth($0.status) },
-                                auditFailures: dependencies.repositories.auditFailures.summary)
+                                auditFailures: dependencies.repositories.auditFailures.summary,
+                                tokenRequired: dependencies.settings.apiToken != nil)
             if health.auditFailures.count > 0 { health.status = "degraded" }
             var status = HTTPResponse.Status.ok
             do {

@@ -37,7 +37,7 @@ struct CountingAuditLog: AuditLog {
         }
     }
 
-    func tail(limit: Int) async throws -> [AuditEntry] { try await base.tail(limit: limit) }
+    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] { try await base.tail(before: sequence, limit: limit) }
     func verify() async throws -> AuditVerification { try await base.verify() }
 }
 

@@ -253,8 +253,10 @@ struct PostgresAuditLog: AuditLog {
         }
     }
 
-    func tail(limit: Int) async throws -> [AuditEntry] {
-        try await database.read { session in try await session.fetchAll(StoreStatements.auditTail(limit: limit), AuditEntry.init(row:)) }
+    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] {
+        try await database.read { session in
+            try await session.fetchAll(StoreStatements.auditTail(before: sequence, limit: limit), AuditEntry.init(row:))
+        }
     }
 
     func verify() async throws -> AuditVerification {

@@ -147,10 +147,15 @@ extension ApprovalRepository {
 public protocol AuditLog: Sendable {
     @discardableResult
     func append(_ event: AuditEvent) async throws -> AuditEntry
-    /// The newest `limit` entries, newest first.
-    func tail(limit: Int) async throws -> [AuditEntry]
+    /// The newest `limit` entries numbered below `sequence` (all when nil), newest first: a page of the chain.
+    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry]
     /// Walks the whole chain from the first entry.
     func verify() async throws -> AuditVerification
+}
+
+extension AuditLog {
+    /// The newest `limit` entries, newest first.
+    public func tail(limit: Int) async throws -> [AuditEntry] { try await tail(before: nil, limit: limit) }
 }
 
 /// Metric snapshots (the metrics database).

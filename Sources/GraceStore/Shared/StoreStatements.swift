@@ -259,8 +259,9 @@ enum StoreStatements {
                   SQLValue(entry.nodeID)])
     }
 
-    static func auditTail(limit: Int) -> SQLStatement {
-        SQLStatement("SELECT * FROM immutable_log ORDER BY sequence DESC LIMIT ?", [SQLValue(max(0, limit))])
+    static func auditTail(before sequence: Int64?, limit: Int) -> SQLStatement {
+        guard let sequence else { return SQLStatement("SELECT * FROM immutable_log ORDER BY sequence DESC LIMIT ?", [SQLValue(max(0, limit))]) }
+        return SQLStatement("SELECT * FROM immutable_log WHERE sequence < ? ORDER BY sequence DESC LIMIT ?", [SQLValue(sequence), SQLValue(max(0, limit))])
     }
 
     static let auditChain = SQLStatement("SELECT * FROM immutable_log ORDER BY sequence")
