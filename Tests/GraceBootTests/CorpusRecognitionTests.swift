@@ -54,6 +54,15 @@ import GraceCore
         // other mistakes give too; sqlite-net's bare "Locked"; a zod env schema's multi-line "Required".
         "fresh4/kulshekhar_ts-jest-4566.log", "fresh4/reactiveui_Akavache-122.log",
         "fresh4/EddieHubCommunity_BioDrop-7325.log",
+        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 77/83 after the signatures for
+        // the phrasings it showed): pydantic v1's Settings model listing "field required" without the
+        // variable on the line; a zod env schema's multi-line "Required"; a bare KeyError for a missing
+        // TOML field; Python's latin-1 stdout (its message is also HTTP headers' and is excluded); an
+        // OpenAI 401 "You didn't provide an API key" (a missing key, worded as a wrong one); a file path
+        // encoded to ASCII by os.stat (not an output stream) named as a unicode crash.
+        "fresh5/MasterGroosha_telegram-feedback-bot-14.log", "fresh5/akash-network_console-513.log",
+        "fresh5/yukinarit_pyserde-163.log", "fresh5/porthole-ascend-cinnamon_mhddos_proxy_releases-10.log",
+        "fresh5/crmne_ruby_llm-21.log", "fresh5/bvanheu_pytoutv-73.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -99,6 +108,16 @@ import GraceCore
         #expect(report.files == 71)
         #expect(report.right >= 68, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
+    }
+
+    /// The fifth blind part (83 logs from Python, Node/TypeScript, .NET, Go, Rust, Java/Kotlin, PHP,
+    /// Ruby, Elixir and Dart threads, collected by two collectors who never read the signatures):
+    /// 70/83 right, 1/30 negatives named when first scored; 77/83 after the signatures it prompted.
+    @Test func theFifthBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh5", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 83)
+        #expect(report.right >= 77, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 1)
     }
 
     /// The bar, on the held-out part: at least 95% right, no pattern below 90% recall,

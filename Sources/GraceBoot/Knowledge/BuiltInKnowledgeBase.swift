@@ -24,7 +24,8 @@ enum BuiltInKnowledgeBase {
             "'(?<codec>[\\w-]+)' codec can't encode characters? (?:u?'\\\\[^']+' )?in position",
             "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
             "java\\.nio\\.charset\\.UnmappableCharacterException",
-            "in `(?:write|puts|print|syswrite|write_nonblock)': U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>[\\w-]+) \\(Encoding::UndefinedConversionError\\)"
+            "in `(?:write|puts|print|syswrite|write_nonblock)': U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>[\\w-]+) \\(Encoding::UndefinedConversionError\\)",
+            "Encoding::UndefinedConversionError: U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>US-ASCII|Windows-\\d+|IBM\\d+|CP\\d+|ISO-8859-\\d+|Shift_JIS|GBK|EUC-[A-Z]+)\\b"
           ],
           "prefilter": [
             "codec can't encode",
@@ -108,7 +109,8 @@ enum BuiltInKnowledgeBase {
             "missing field `(?<column>[^`]+)`",
             "missing required field [\\\"'`]?(?<column>[\\w.-]+)",
             "error validating data: .*\\b(?:apiVersion|kind) not set\\b",
-            "required property '(?<column>[^']+)' not found",
+            "[Rr]equired property '(?<column>[^']+)' not found",
+            "(?<column>(?:spec|metadata|data|status)(?:\\.[\\w\\[\\]]+)*): Required value",
             "'(?<column>[^']+)' is a required property",
             "(?:must|should) have (?:a )?(?:required )?property (?:whose name is )?[\\\"'](?<column>[^\\\"']+)[\\\"']",
             "was missing required properties,? including the following: (?<column>[\\w.]+)",
@@ -132,7 +134,9 @@ enum BuiltInKnowledgeBase {
             "missing required properties",
             "JsonRequiredPropertyMissing",
             "MissingKotlinParameterException",
-            "Missing required creator property"
+            "Missing required creator property",
+            "Required property",
+            ": Required value"
           ],
           "root_cause": "playbook records were created before risk_level/autonomy_tier existed, or a playbook file omits them, so governance cannot decide",
           "symptoms": [
@@ -193,14 +197,16 @@ enum BuiltInKnowledgeBase {
             "(?i)database (?:table )?is locked",
             "SQLITE_BUSY",
             "SQLITE_LOCKED",
-            "SQLite3::BusyException"
+            "SQLite3::BusyException",
+            "\\(Exqlite\\.Error\\) Database busy"
           ],
           "prefilter": [
             "database is locked",
             "database table is locked",
             "SQLITE_BUSY",
             "SQLITE_LOCKED",
-            "BusyException"
+            "BusyException",
+            "Exqlite.Error) Database busy"
           ],
           "root_cause": "several writers share one SQLite file without WAL mode or a busy timeout, so a writer fails instead of waiting",
           "symptoms": [
@@ -227,7 +233,8 @@ enum BuiltInKnowledgeBase {
             "<CoroWrapper (?<coroutine>[\\w.]+)\\(\\) .* was never yielded from",
             "CS4014:?\\s+Because this call is not awaited",
             "Promises must be awaited, end with a call to \\.catch",
-            "@typescript-eslint/no-floating-promises"
+            "@typescript-eslint/no-floating-promises",
+            "non-binding `let` on a future|clippy::let[_-]underscore[_-]future"
           ],
           "prefilter": [
             "was never awaited",
@@ -236,7 +243,10 @@ enum BuiltInKnowledgeBase {
             "was never yielded from",
             "Because this call is not awaited",
             "Promises must be awaited",
-            "no-floating-promises"
+            "no-floating-promises",
+            "on a future",
+            "underscore-future",
+            "underscore_future"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
           "symptoms": [
@@ -273,7 +283,9 @@ enum BuiltInKnowledgeBase {
             "\\bMissing (?<variable>[A-Z][A-Z0-9_]{2,})(?: or [A-Z][A-Z0-9_]{2,})* (?i:environment variables?|env vars?)\\b",
             "Did not find (?<variable>[A-Z][A-Z0-9_]{2,}), please add an environment variable",
             "key not found: \\\"(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)\\\" \\(KeyError\\)",
-            "MissingAppKeyException|No application encryption key has been specified"
+            "MissingAppKeyException|No application encryption key has been specified",
+            "System\\.EnvError\\)? could not fetch environment variable \\\"(?<variable>[A-Za-z_][A-Za-z0-9_]*)\\\" because it is not set",
+            "Missing `(?<variable>secret_key_base)` for '\\w+' environment"
           ],
           "prefilter": [
             "KeyError: '",
@@ -298,6 +310,8 @@ enum BuiltInKnowledgeBase {
             "auth_token",
             "Did not find ",
             "key not found: ",
+            "could not fetch environment variable",
+            "secret_key_base",
             "MissingAppKeyException",
             "No application encryption key"
           ],
