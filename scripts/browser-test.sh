@@ -15,6 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PLAYWRIGHT_VERSION=1.65.2
 BIN=${GRACE_BIN:-$ROOT/.build/debug/grace}
+unset GRACE_BIN  # grace warns about GRACE_* variables it does not know
 SHOTS=${SHOTS:-$ROOT/.build/browser-shots}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 VENV=${PW_VENV:-$ROOT/.build/playwright-venv}

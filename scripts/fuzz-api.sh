@@ -19,6 +19,7 @@ SEED=${FUZZ_SEED:-20251126}
 EXAMPLES=${FUZZ_EXAMPLES:-60}
 VENV=${FUZZ_VENV:-$ROOT/.build-fuzz/venv}
 BIN=${GRACE_BIN:-$ROOT/.build/debug/grace}
+unset GRACE_BIN  # grace warns about GRACE_* variables it does not know
 
 log() { echo "fuzz-api: $*" >&2; }
 die() { log "error: $*"; exit 1; }

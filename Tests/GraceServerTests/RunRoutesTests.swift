@@ -243,7 +243,10 @@ struct RunRoutesTests {
             while true {
                 let page = try await server.get(path).json
                 seen += (page["runs"] as? [[String: Any]] ?? []).compactMap { $0["run_id"] as? String }
-                guard let next = page["next_cursor"] as? String else { break }
+                guard let next = page["next_cursor"] as? String else {
+                    #expect(page["next_cursor"] is NSNull, "the last page says next_cursor: null, as the schema requires")
+                    break
+                }
                 #expect(page["has_more"] as? Bool == true)
                 path = "/api/agent/runs?limit=2&cursor=\(next)"
             }

@@ -25,6 +25,17 @@ struct RunRoutes {
         var nextCursor: String?
 
         enum CodingKeys: String, CodingKey { case runs, limit, offset, hasMore = "has_more", nextCursor = "next_cursor" }
+
+        /// Written by hand so the last page says `"next_cursor": null` (the schema requires the key);
+        /// the synthesised encoder would leave it out.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(runs, forKey: .runs)
+            try container.encode(limit, forKey: .limit)
+            try container.encode(offset, forKey: .offset)
+            try container.encode(hasMore, forKey: .hasMore)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
     }
 
     struct StepCreated: Encodable {
