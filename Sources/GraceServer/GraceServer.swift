@@ -124,6 +124,7 @@ public enum GraceHTTPServer {
         PatternRoutes(dependencies: dependencies).register(on: api)
         BootReportRoutes(layout: dependencies.layout).register(on: api)
         AuditRoutes(dependencies: dependencies).register(on: api)
+        HistoryRoutes(dependencies: dependencies).register(on: api)
         MetricRoutes(dependencies: dependencies, metrics: metrics).register(on: api)
         StartupRoutes(dependencies: dependencies).register(on: api)
         DocumentRoutes(version: dependencies.version).register(on: api)

@@ -1,5 +1,5 @@
 import Foundation
-import GraceBoot
+@testable import GraceBoot
 import GraceCore
 import GraceStore
 import Testing
@@ -79,6 +79,13 @@ import Testing
         #expect(failed.status == .failed && failed.kind == "boot")
         let actions = try await store.repositories.audit.tail(limit: 50).map(\.action)
         #expect(actions.contains("boot.rollback") && actions.contains("boot.failed"))
+        // Each boot's entry keeps the health score the dashboard shows right after it (the chart over time).
+        let entry = try #require(try await store.repositories.audit.tail(limit: 50).first { $0.resource == "boot/\(next.runID)" })
+        let recorded = try #require(JSONValue(jsonText: entry.payload)?["health_score"])
+        let shown = Learning.healthScore(recentBootStatuses: LearningSummary.recentTrainingRecords(home.layout, limit: 10).map(\.outcome),
+                                         metricBands: try await store.repositories.metrics.latestPerMetric().map(\.latestBand),
+                                         pendingApprovals: try await store.repositories.approvals.count(status: .pending))
+        #expect(recorded == .number(Double(shown)) && shown < 100, "\(entry.payload)")
         #expect(try await store.repositories.runs.runs(matching: RunQuery(subsystem: "junk0")).isEmpty)
     }
 

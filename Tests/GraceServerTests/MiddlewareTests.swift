@@ -107,30 +107,45 @@ struct MiddlewareTests {
     static let promtool = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
+    /// Runs promtool with `arguments`, `input` on its standard input: its exit status and what it printed.
+    static func promtool(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: try #require(promtool))
+        tool.arguments = arguments
+        let stdin = Pipe(), output = Pipe()
+        tool.standardInput = stdin
+        tool.standardOutput = output
+        tool.standardError = output
+        try tool.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tool.waitUntilExit()
+        return (tool.terminationStatus, said)
+    }
+
     @Test("/metrics is what Prometheus' own linter accepts", .enabled(if: promtool != nil, "promtool is not installed"))
     func promtoolAcceptsTheExposition() async throws {
         try await TestServer.with { server in
             try await Self.exerciseMetrics(server)
             let text = try await server.get("/metrics").text
-            let lint = Process()
-            lint.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
-            lint.arguments = ["check", "metrics"]
-            let input = Pipe(), output = Pipe()
-            lint.standardInput = input
-            lint.standardOutput = output
-            lint.standardError = output
-            try lint.run()
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try input.fileHandleForWriting.close()
-            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            lint.waitUntilExit()
-            #expect(lint.terminationStatus == 0 && said.isEmpty, "promtool check metrics: \(said)")
+            let (status, said) = try Self.promtool(["check", "metrics"], input: text)
+            #expect(status == 0 && said.isEmpty, "promtool check metrics: \(said)")
             #expect(text.contains("grace_alert_deliveries{") && text.contains("grace_http_request_duration_seconds_bucket"))
+            #expect(text.contains("grace_healing_decisions{") && text.contains("grace_fix_attempts_total{") && text.contains("grace_last_boot_duration_seconds"))
         }
     }
 
-    /// Requests of several routes and statuses, a run, and two alert records (one delivered).
+    /// Requests of several routes and statuses, a run, two alert records (one delivered), a failed
+    /// boot, a healing decision, a fix attempt and an exit of the service.
     static func exerciseMetrics(_ server: TestServer) async throws {
+        let repositories = server.repositories
+        let boot = try await repositories.runs.create(AgentRun(kind: "boot", trigger: .boot, subsystem: "boot_pipeline"))
+        _ = try await repositories.runs.complete(runID: boot.runID, status: .failed, at: Timestamp.now())
+        try await repositories.playbooks.record(PlaybookRun(playbookID: "checkpoint_wal", patternID: "database_locked",
+                                                            status: .failed, decision: "execute", endedAt: Timestamp.now()))
+        try await repositories.playbooks.recordAttempt(playbookID: "checkpoint_wal", patternID: "database_locked", succeeded: false, at: Timestamp.now())
+        try await repositories.audit.append(AuditEvent(actor: "grace", action: "target.exit", resource: "target", subsystem: "target", result: "crashed"))
         _ = try await server.get("/health")
         _ = try await server.get("/api/agent/runs/run_000000000000/timeline")
         _ = try await server.createRun()
@@ -161,5 +176,99 @@ struct MiddlewareTests {
                 #expect(text.contains(#"grace_alert_deliveries{sink="https://hooks.example#1a2b3c4d",status="\#(status)"} \#(count)"#), "\(text)")
             }
         }
+    }
+
+    @Test("/metrics counts the store's events: boots by status, healing decisions, fixes, the service's exits and crash loops")
+    func storeEvents() async throws {
+        try await TestServer.with { server in
+            let repositories = server.repositories
+            for (started, ended, status) in [("2026-12-01T10:00:00.000000Z", "2026-12-01T10:00:02.500000Z", AgentRun.Status.success),
+                                              ("2026-12-01T11:00:00.000000Z", "2026-12-01T11:00:04.000000Z", .failed)] {
+                let run = try await repositories.runs.create(AgentRun(kind: "boot", trigger: .boot, subsystem: "boot_pipeline", startedAt: started))
+                _ = try await repositories.runs.complete(runID: run.runID, status: status, at: ended)
+            }
+            _ = try await repositories.runs.create(AgentRun(kind: "boot", trigger: .boot, subsystem: "boot_pipeline"))
+            try await repositories.playbooks.record(PlaybookRun(playbookID: "checkpoint_wal", patternID: "database_locked",
+                                                                status: .succeeded, decision: "execute", endedAt: Timestamp.now()))
+            for _ in 0..<2 {
+                try await repositories.playbooks.record(PlaybookRun(playbookID: "checkpoint_wal", patternID: "database_locked",
+                                                                    status: .observed, decision: "await_approval", endedAt: Timestamp.now()))
+            }
+            try await repositories.playbooks.recordAttempt(playbookID: "checkpoint_wal", patternID: "database_locked", succeeded: true,
+                                                           at: Timestamp.now())
+            for result in ["crashed", "crashed", "stopped"] {
+                try await repositories.audit.append(AuditEvent(actor: "grace", action: "target.exit", resource: "target", subsystem: "target",
+                                                               result: result))
+            }
+            try await repositories.audit.append(AuditEvent(actor: "grace", action: "target.crash_loop", resource: "target", subsystem: "target",
+                                                           result: "gave_up"))
+
+            var text = try await server.get("/metrics").text
+            for line in [#"grace_boot_runs{status="success"} 1.0"#, #"grace_boot_runs{status="failed"} 1.0"#, #"grace_boot_runs{status="active"} 1.0"#,
+                         #"grace_boot_runs{status="partial"} 0.0"#, #"grace_last_boot_status{status="failed"} 1.0"#,
+                         #"grace_last_boot_status{status="success"} 0.0"#, "grace_last_boot_duration_seconds 4.0",
+                         "grace_last_boot_end_time_seconds 1796122804.0",
+                         #"grace_healing_decisions{pattern="database_locked",playbook="checkpoint_wal",decision="execute",status="succeeded"} 1.0"#,
+                         #"grace_healing_decisions{pattern="database_locked",playbook="checkpoint_wal",decision="await_approval",status="observed"} 2.0"#,
+                         #"grace_fix_attempts_total{pattern="database_locked",playbook="checkpoint_wal"} 1"#,
+                         #"grace_fix_successes_total{pattern="database_locked",playbook="checkpoint_wal"} 1"#,
+                         #"grace_target_exits_total{result="crashed"} 2"#, #"grace_target_exits_total{result="stopped"} 1"#,
+                         "grace_target_crash_loops_total 1"] {
+                #expect(text.contains(line + "\n"), "\(line) in:\n\(text)")
+            }
+            #expect(!text.contains("grace_target_restarts_total"), "no supervisor, no restarts family")
+
+            // A second scrape adds only what is new: the counters mirror the store, never double it.
+            try await repositories.playbooks.recordAttempt(playbookID: "checkpoint_wal", patternID: "database_locked", succeeded: false,
+                                                           at: Timestamp.now())
+            text = try await server.get("/metrics").text
+            #expect(text.contains(#"grace_fix_attempts_total{pattern="database_locked",playbook="checkpoint_wal"} 2"# + "\n"), "\(text)")
+            #expect(text.contains(#"grace_fix_successes_total{pattern="database_locked",playbook="checkpoint_wal"} 1"# + "\n"))
+            #expect(text.contains(#"grace_target_exits_total{result="crashed"} 2"# + "\n"))
+        }
+    }
+
+    static let grafanaDashboard = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/grafana/grace-dashboard.json")
+
+    /// Every query of `docs/grafana/grace-dashboard.json`, and how many panels it has.
+    static func dashboardQueries() throws -> (queries: [String], panels: Int) {
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: grafanaDashboard)) as? [String: Any])
+        let panels = try #require(dashboard["panels"] as? [[String: Any]])
+        return (panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }, panels.count)
+    }
+
+    @Test("the Grafana dashboard in docs/ queries only families /metrics serves")
+    func grafanaDashboardFamilies() async throws {
+        let (queries, panels) = try Self.dashboardQueries()
+        #expect(queries.count >= panels, "every panel queries something")
+        try await TestServer.with { server in
+            try await Self.exerciseMetrics(server)
+            let text = try await server.get("/metrics").text
+            let served = Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
+            let name = try Regex(#"grace_[a-z_]+"#)
+            for query in queries {
+                for found in query.matches(of: name).map({ String(query[$0.range]) }) {
+                    let family = found.hasSuffix("_bucket") ? String(found.dropLast("_bucket".count)) : found
+                    // The supervisor's restarts exist only where a service is supervised (none here).
+                    if family == "grace_target_restarts_total" { continue }
+                    #expect(served.contains(family), "\(family) in \(query) is not served")
+                }
+            }
+        }
+    }
+
+    @Test("the Grafana dashboard's queries are PromQL that promtool parses", .enabled(if: promtool != nil, "promtool is not installed"))
+    func grafanaDashboardParses() throws {
+        let (queries, _) = try Self.dashboardQueries()
+        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("grace-dashboard-rules-\(UUID().uuidString).yml")
+        defer { try? FileManager.default.removeItem(at: rules) }
+        let entries = queries.enumerated().map { index, query in
+            let expr = query.replacingOccurrences(of: "$instance", with: "node-a").replacingOccurrences(of: "'", with: "''")
+            return "      - record: grace_dashboard:query\(index)\n        expr: '\(expr)'"
+        }
+        try Data(("groups:\n  - name: grace-dashboard\n    rules:\n" + entries.joined(separator: "\n") + "\n").utf8).write(to: rules)
+        let (status, said) = try Self.promtool(["check", "rules", rules.path])
+        #expect(status == 0, "promtool check rules: \(said)")
     }
 }

@@ -142,11 +142,12 @@ enum BootReplayer {
             try await repositories.runs.recordOutcome(runID: report.runID, playbooksExecuted: healed.filter { $0.decision == "execute" }.count,
                                                       verificationsPassed: healed.filter(\.succeeded).count,
                                                       verificationsFailed: healed.filter { $0.decision == "execute" && !$0.succeeded }.count)
+            let healthScore = await healthScore(after: report, repositories: repositories, context: context)
             try await repositories.audit.append(AuditEvent(
                 actor: "grace", action: "boot.\(report.status.rawValue)", resource: "boot/\(report.runID)", subsystem: "boot_pipeline",
                 payload: ["profile": .string(report.profile), "snapshot_id": report.snapshotID.map(JSONValue.string) ?? .null,
                           "duration_ms": .number(report.durationMS), "stages_failed": .number(Double(report.stagesFailed)),
-                          "occurred_at": .string(report.endedAt)],
+                          "health_score": healthScore.map { .number(Double($0)) } ?? .null, "occurred_at": .string(report.endedAt)],
                 result: report.status.rawValue))
             if let detail = report.rollbackDetail {
                 try await repositories.audit.append(AuditEvent(
@@ -156,6 +157,21 @@ enum BootReplayer {
             }
         } catch {
             context.logger.warning("could not record the boot outcome", metadata: ["subsystem": "boot_pipeline", "error": "\(error)"])
+        }
+    }
+
+    /// The score the dashboard would show right after this boot, kept in its audit entry for the chart
+    /// over time: this boot and the nine before it (their training records), the metrics' bands and
+    /// pending approvals. Nil, with a warning, when the store cannot say; the entry is written anyway.
+    static func healthScore(after report: BootReport, repositories: GraceRepositories, context: BootContext) async -> Int? {
+        do {
+            return Learning.healthScore(
+                recentBootStatuses: [report.status] + LearningSummary.recentTrainingRecords(context.layout, limit: 9).map(\.outcome),
+                metricBands: try await repositories.metrics.latestPerMetric().map(\.latestBand),
+                pendingApprovals: try await repositories.approvals.count(status: .pending))
+        } catch {
+            context.logger.warning("could not score the boot's health", metadata: ["subsystem": "boot_pipeline", "error": "\(error)"])
+            return nil
         }
     }
 

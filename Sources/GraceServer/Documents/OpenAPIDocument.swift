@@ -191,6 +191,11 @@ enum OpenAPIDocument {
         "/api/audit/verify": ["get": operation(
             "verifyAuditChain", tag: "audit", summary: "Walk the hash chain from the first entry",
             responses: ["200": json("The verdict", Schema.ref("AuditVerification"))])],
+        "/api/history": ["get": operation(
+            "getHistory", tag: "metrics", summary: "Per-day counts of boots, healing decisions and fixes, and each boot's health score",
+            description: "For the dashboard's charts over time. Days are UTC dates; days with nothing recorded are left out.",
+            parameters: [query("days", ["type": "integer", "minimum": 1, "maximum": 366, "default": 30], "This many days, ending today")],
+            responses: ["200": json("The history", Schema.ref("History")), "422": errorRef("ValidationError")])],
         "/api/metrics/snapshots": ["get": operation(
             "listMetricSnapshots", tag: "metrics", summary: "Metric snapshots, newest first",
             parameters: [query("limit", pageLimit(default: 100, maximum: 1000), "At most this many"),
@@ -477,6 +482,18 @@ enum OpenAPIDocument {
             "resource": Schema.string(), "subsystem": Schema.string(), "payload": Schema.any("The stored JSON payload"),
             "result": Schema.string(), "previous_hash": Schema.string("SHA-256, hex"), "entry_hash": Schema.string("SHA-256, hex"),
             "node_id": Schema.string("The Grace node (GRACE_NODE_ID) that recorded it; null before nodes were stored", nullable: true),
+        ]),
+        "History": Schema.object([
+            "since": timestamp,
+            "days": Schema.array(Schema.object([
+                "day": Schema.string("A UTC date", format: "date"),
+                "boots": Schema.map(of: Schema.integer(minimum: 0), "Boots started that day, by status"),
+                "decisions": Schema.map(of: Schema.integer(minimum: 0), "Healing decisions that day by pattern (\"\" for none)"),
+                "fixes_executed": Schema.integer(minimum: 0), "fixes_succeeded": Schema.integer(minimum: 0),
+            ])),
+            "health_scores": Schema.array(Schema.object([
+                "at": timestamp, "run_id": Schema.id(), "score": Schema.integer("0 (bad) to 100 (good), right after the boot", minimum: 0),
+            ]), "Oldest first"),
         ]),
         "AuditList": Schema.object(["entries": Schema.array(Schema.ref("AuditEntry"))]),
         "AuditVerification": Schema.object([

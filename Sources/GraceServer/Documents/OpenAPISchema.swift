@@ -48,6 +48,10 @@ enum Schema {
     static func freeObject(_ description: String? = nil, nullable: Bool = false) -> JSONValue {
         scalar("object", description, nullable: nullable, extra: ["additionalProperties": true])
     }
+    /// An object whose keys are data (a status, a pattern id) and whose values all have one schema.
+    static func map(of values: JSONValue, _ description: String? = nil) -> JSONValue {
+        scalar("object", description, nullable: false, extra: ["additionalProperties": values])
+    }
     static func array(_ items: JSONValue, _ description: String? = nil) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "array", "items": items]
         if let description { schema["description"] = .string(description) }

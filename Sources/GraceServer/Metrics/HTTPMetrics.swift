@@ -3,7 +3,8 @@ import GraceStore
 import Prometheus
 
 /// Grace's Prometheus collectors: request counts and durations by route, method and status,
-/// plus gauges refreshed from the store at each scrape.
+/// plus gauges refreshed from the store at each scrape (``StoreMetrics`` adds the store's events to the
+/// same registry).
 ///
 /// Each server owns its registry (rather than bootstrapping swift-metrics globally), so several
 /// servers in one process, as in tests, keep separate counts.

@@ -8,7 +8,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = GraceRequestContext
 
     let token: String?
-    /// Paths served without the token: `/health` for probes (and `/metrics` when so set).
+    /// Paths served without the token: `/health` for probes, the dashboard page (and `/metrics` when so set).
     let publicPaths: Set<String>
 
     /// `metricsPublic` adds `/metrics` (`GRACE_METRICS_PUBLIC`), for a Prometheus without the token.
@@ -17,11 +17,9 @@ struct AuthMiddleware: RouterMiddleware {
         publicPaths = Self.alwaysPublic.union(metricsPublic ? ["/metrics"] : [])
     }
 
-    static let alwaysPublic: Set<String> = ["/health"]
-
-    /// The dashboard page holds no data: without the token it is still sent, as the body of a 401,
-    /// so a browser shows it and it asks for the token, which it then sends on its data calls.
-    static let loginPage = "/"
+    /// `/` is the dashboard page's shell, with no data in it: a browser gets it without the token,
+    /// and it asks for the token, which it then sends on each of its data calls.
+    static let alwaysPublic: Set<String> = ["/health", "/"]
 
     static let mutatingMethods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
 
@@ -34,11 +32,6 @@ struct AuthMiddleware: RouterMiddleware {
         }
         guard let header = request.headers[.authorization] else {
             guard isPublic(request) else {
-                if request.method == .get && request.uri.path == Self.loginPage {
-                    var page = try await next(request, context)
-                    page.status = .unauthorized
-                    return page
-                }
                 throw APIError.unauthorized("missing_token", "GRACE_API_TOKEN is set: send Authorization: Bearer <GRACE_API_TOKEN>")
             }
             context.identity = .anonymous

@@ -21,10 +21,14 @@ struct MetricRoutes {
             let snapshots = latest ? try await repository.latestPerMetric() : try await repository.recent(limit: limit)
             return JSONResponse.make(List(snapshots: Array(snapshots.prefix(limit))))
         }
+        let events = StoreMetrics(registry: metrics.registry)
         api.get("/metrics") { _, _ in
-            let active = try await dependencies.repositories.runs.count(matching: RunQuery(status: .active))
-            let pending = try await dependencies.repositories.approvals.count(status: .pending)
-            let alerts = try await dependencies.repositories.alerts.counts()
+            let repositories = dependencies.repositories
+            let active = try await repositories.runs.count(matching: RunQuery(status: .active))
+            let pending = try await repositories.approvals.count(status: .pending)
+            let alerts = try await repositories.alerts.counts()
+            events.update(census: try await repositories.census.census(), stats: try await repositories.playbooks.stats(),
+                          targetRestarts: dependencies.targetSupervisor?.status.restarts)
             let text = metrics.render(activeRuns: active, pendingApprovals: pending,
                                       uptimeSeconds: Date().timeIntervalSince(dependencies.startedAt), alertDeliveries: alerts)
             return JSONResponse.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")

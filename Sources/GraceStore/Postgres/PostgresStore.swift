@@ -24,7 +24,8 @@ public final class PostgresStore: Sendable {
             minedClusters: PostgresMinedClusterRepository(database: database),
             retention: PostgresRetentionRepository(database: database),
             alerts: PostgresAlertDeliveryRepository(database: database, nodeID: nodeID),
-            changes: PostgresChangeFeed(database: database))
+            changes: PostgresChangeFeed(database: database),
+            census: PostgresEventCensus(database: database))
     }
 
     /// Connects and applies pending migrations (nodes starting together take turns).

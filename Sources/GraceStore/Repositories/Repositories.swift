@@ -205,11 +205,14 @@ public struct GraceRepositories: Sendable {
     public var alerts: any AlertDeliveryRepository
     /// Every run, step and approval written, numbered (`change_feed`).
     public var changes: any ChangeFeed
+    /// Counts of boots, healing decisions and the supervised service's exits, for `/metrics`.
+    public var census: any EventCensus
 
     public init(runs: any RunRepository, approvals: any ApprovalRepository, audit: any AuditLog, metrics: any MetricsRepository,
                 verifications: any VerificationRepository, playbooks: any PlaybookRepository, minedClusters: any MinedClusterRepository,
-                retention: any RetentionRepository, alerts: any AlertDeliveryRepository, changes: any ChangeFeed) {
+                retention: any RetentionRepository, alerts: any AlertDeliveryRepository, changes: any ChangeFeed, census: any EventCensus) {
         self.changes = changes
+        self.census = census
         self.retention = retention
         self.alerts = alerts
         let failures = AuditFailures()

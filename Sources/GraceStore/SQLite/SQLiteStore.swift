@@ -39,7 +39,8 @@ public final class SQLiteStore: Sendable {
             minedClusters: SQLiteMinedClusterRepository(database: grace),
             retention: SQLiteRetentionRepository(grace: grace, metrics: metrics),
             alerts: SQLiteAlertDeliveryRepository(database: grace, nodeID: nodeID),
-            changes: SQLiteChangeFeed(database: grace))
+            changes: SQLiteChangeFeed(database: grace),
+            census: SQLiteEventCensus(database: grace))
     }
 
     /// Checkpoints the write-ahead logs into the database files and closes both databases;

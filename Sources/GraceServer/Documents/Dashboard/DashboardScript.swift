@@ -5,7 +5,7 @@
 enum DashboardScript {
     static let js = #"""
 "use strict";
-// ---- The API token: asked for once when the server answers 401, kept for this tab only. ----
+// ---- The API token: asked for once (when /health says one is required or a call answers 401), kept for this tab only. ----
 const TOKEN_KEY = "grace_token";
 const login = document.getElementById("login"), tokenInput = document.getElementById("token");
 class NeedsToken extends Error { constructor(refused) { super("the API token is needed"); this.refused = refused; } }
@@ -337,10 +337,16 @@ function renderPending(items, target, withReason) {
 views.patterns = {
   mount() {
     return h("div", {class: "stack"}, h("section", {}, h("h2", {}, "Patterns and fixes ", h("span", {id: "health-score", class: "muted"})), h("div", {class: "scroll"}, h("table", {id: "patterns"}))),
-      section("Failures no pattern names yet", "suggestions"), section("Boots over time", "boot-chart"));
+      section("Failures no pattern names yet", "suggestions"), section("Boots over time", "boot-chart"),
+      h("section", {}, h("h2", {}, "The last 30 days"), h("div", {class: "charts"},
+        h("figure", {}, h("figcaption", {}, "Boots per day, by status"), h("div", {id: "day-boots"})),
+        h("figure", {}, h("figcaption", {}, "Detections per day, by pattern"), h("div", {id: "day-detections"})),
+        h("figure", {}, h("figcaption", {}, "Fixes executed per day, by outcome"), h("div", {id: "day-fixes"})),
+        h("figure", {}, h("figcaption", {}, "Health score after each boot"), h("div", {id: "health-chart"})))));
   },
   async update() {
-    const [summary, boots] = await Promise.all([getJSON("/api/patterns"), getJSON("/api/agent/runs?kind=boot&limit=60")]);
+    const [summary, boots, history] = await Promise.all([getJSON("/api/patterns"), getJSON("/api/agent/runs?kind=boot&limit=60"), getJSON("/api/history?days=30")]);
+    renderHistory(history, 30);
     fill("health-score", "health score " + summary.health_score + " of 100");
     const pct = v => v === null || v === undefined ? "–" : Math.round(v * 1000) / 10 + "%";
     fill("patterns", h("thead", {}, h("tr", {}, ["pattern", "risk", "tier", "seen", "fix", "attempts", "success", "lower bound (95%)", "best"].map(c => h("th", {}, c)))),
@@ -359,6 +365,38 @@ function statusChart(runs) {
       h("span", {style: "height:" + Math.max(3, 88 * (r.duration_ms || 0) / longest) + "px;background:" + colour(r.status)})))),
     h("div", {class: "legend"}, ["success", "partial", "failed", "active"].map(s => h("span", {}, h("i", {style: "background:" + colour(s)}), s)),
       h("span", {}, "oldest left · height: duration (longest " + ms(longest) + ")"))];
+}
+// Charts over time from /api/history: one column per UTC day (oldest left, empty days kept so the
+// axis is time), stacked by status, pattern or outcome; the health score one bar per boot.
+const palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+function renderHistory(history, count) {
+  const start = Date.parse(history.since);
+  const days = Array.from({length: count}, (_, i) => new Date(start + i * 86400000).toISOString().slice(0, 10));
+  const byDay = key => Object.fromEntries(history.days.map(d => [d.day, key(d)]));
+  const statuses = ["success", "partial", "failed", "active"];
+  fill("day-boots", dayChart(days, byDay(d => d.boots), statuses, colour, "boots"));
+  const patterns = [...new Set(history.days.flatMap(d => Object.keys(d.decisions)))].sort();
+  const patternColour = p => palette[patterns.indexOf(p) % palette.length];
+  fill("day-detections", patterns.length ? dayChart(days, byDay(d => d.decisions), patterns, patternColour, "detections", p => p || "(no pattern)")
+    : empty("No detections in these days."));
+  const fixes = byDay(d => ({succeeded: d.fixes_succeeded, "did not succeed": d.fixes_executed - d.fixes_succeeded}));
+  const executed = history.days.reduce((n, d) => n + d.fixes_executed, 0), succeeded = history.days.reduce((n, d) => n + d.fixes_succeeded, 0);
+  fill("day-fixes", executed ? [dayChart(days, fixes, ["succeeded", "did not succeed"], k => k === "succeeded" ? "var(--good)" : "var(--bad)", "fixes"),
+    h("div", {class: "legend"}, succeeded + " of " + executed + " succeeded (" + Math.round(1000 * succeeded / executed) / 10 + "%)")] : empty("No fixes executed in these days."));
+  const scores = history.health_scores;
+  fill("health-chart", scores.length ? [h("div", {class: "chart", role: "img", "aria-label": scores.length + " health scores, the last " + scores[scores.length - 1].score},
+      scores.map(s => h("div", {title: s.score + " of 100 · " + s.run_id + " · " + time(s.at)},
+        h("span", {style: "height:" + Math.max(3, 88 * s.score / 100) + "px;background:" + (s.score >= 80 ? "var(--good)" : s.score >= 50 ? "var(--warn)" : "var(--bad)")})))),
+    h("div", {class: "legend"}, h("span", {}, "oldest left · height: score of 100 · recorded since scores were kept"))] : empty("No boot has recorded a health score in these days."));
+}
+function dayChart(days, byDay, keys, colourOf, what, name = k => k) {
+  const total = d => keys.reduce((n, k) => n + ((byDay[d] || {})[k] || 0), 0);
+  const top = Math.max(1, ...days.map(total));
+  return [h("div", {class: "chart", role: "img", "aria-label": days.map(total).reduce((a, b) => a + b, 0) + " " + what + " over " + days.length + " days"},
+      days.map(d => h("div", {title: d + " · " + (keys.filter(k => (byDay[d] || {})[k]).map(k => name(k) + " " + byDay[d][k]).join(", ") || "none")},
+        keys.filter(k => (byDay[d] || {})[k]).map(k => h("span", {style: "height:" + 88 * byDay[d][k] / top + "px;background:" + colourOf(k)}))))),
+    h("div", {class: "legend"}, keys.map(k => h("span", {}, h("i", {style: "background:" + colourOf(k)}), name(k))),
+      h("span", {}, days[0] + " to " + days[days.length - 1] + " · tallest " + top))];
 }
 function renderSuggestions(list) {
   const items = (list && list.suggestions) || [];

@@ -55,7 +55,8 @@ tr.bad td{background:rgba(236,95,89,.12)}.pager{display:flex;gap:8px;align-items
 pre{margin:4px 0 0;padding:8px;background:var(--panel2);border-radius:6px;overflow-x:auto;font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-word}
 .error{color:var(--bad);font-weight:600}.kv{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px}.kv dt{color:var(--muted)}.kv dd{margin:0}
 .chart{display:flex;align-items:flex-end;gap:2px;height:90px;border-bottom:1px solid var(--line)}.chart div{flex:1;min-width:3px;display:flex;flex-direction:column-reverse}
-.chart span{display:block}.legend{font-size:12px;color:var(--muted);display:flex;gap:12px;margin-top:4px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.chart span{display:block}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}.charts figure{margin:0}
+.charts figcaption{font-size:13px;margin-bottom:4px}.legend{flex-wrap:wrap}.legend{font-size:12px;color:var(--muted);display:flex;gap:12px;margin-top:4px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 @media (max-width:640px){header{flex-wrap:wrap;padding:10px 14px}main{padding:12px 10px 40px}.wf{grid-template-columns:minmax(90px,130px) 1fr 60px}}
 """#
 }
