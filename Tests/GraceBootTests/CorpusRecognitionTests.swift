@@ -63,6 +63,22 @@ import GraceCore
         "fresh5/MasterGroosha_telegram-feedback-bot-14.log", "fresh5/akash-network_console-513.log",
         "fresh5/yukinarit_pyserde-163.log", "fresh5/porthole-ascend-cinnamon_mhddos_proxy_releases-10.log",
         "fresh5/crmne_ruby_llm-21.log", "fresh5/bvanheu_pytoutv-73.log",
+        // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; not tuned yet): NOT NULL
+        // violations worded by MySQL, H2, PostgreSQL; Rails' and Elixir's autoload/compile cycles; Django's
+        // empty SECRET_KEY; OpenAI PHP's "You didn't provide an API key"; Exqlite "Database busy";
+        // Rust's Windows console non-UTF-8 check; Ruby conversions to legacy encodings in CSV exports.
+        "fresh6/getmydia_mydia-283.log", "fresh6/aio-libs_async-lru-341.log",
+        "fresh6/hectorespert_python-oligo-18.log", "fresh6/alexvanzyl_fastapi-simple-app-example-3.log",
+        "fresh6/papermerge_papermerge-core-313.log", "fresh6/itisfoundation_osparc-simcore-7300.log",
+        "fresh6/elixir-lang_elixir-4844.log", "fresh6/elixir-lang_elixir-14535.log",
+        "fresh6/tompave_fun_with_flags-19.log", "fresh6/lamassu_lamassu-server-27.log",
+        "fresh6/kjayma_surveyor_gui-10.log", "fresh6/instructure_canvas-lms-669.log",
+        "fresh6/nthnd_muc-30.log", "fresh6/rust-lang_rust-65014.log",
+        "fresh6/nushell_nushell-10337.log", "fresh6/ekylibre_ekylibre-1850.log",
+        "fresh6/digitallawyerorg_legaltechlist-31.log", "fresh6/bishopb_laravel-forums-17.log",
+        "fresh6/yii-starter-kit_yii2-starter-kit-14.log", "fresh6/openai-php_client-74.log",
+        "fresh6/elastest_elastest-2.log", "fresh6/abixen_abixen-platform-859.log",
+        "fresh6/lindell_multi-gitter-453.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -118,6 +134,16 @@ import GraceCore
         #expect(report.files == 83)
         #expect(report.right >= 77, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 1)
+    }
+
+    /// The sixth blind part (127 logs, 51 negatives, from Python, Node/TypeScript, Elixir, Dart, .NET,
+    /// Ruby, Rust, PHP, Java and Go threads, collected by two collectors who never read the signatures):
+    /// 104/127 right, 0/51 negatives named when first scored.
+    @Test func theSixthBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh6", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 127)
+        #expect(report.right >= 104, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed == 0)
     }
 
     /// The bar, on the held-out part: at least 95% right, no pattern below 90% recall,
