@@ -42,42 +42,27 @@ import GraceCore
     static let knownMisses: Set<String> = [
         "fresh2/knex_knex-2850.log", "fresh2/stripe-archive_mosql-34.log",
         "fresh2/1337w0rm_yeetmeet-3.log", "fresh2/staciax_valorant-discord-bot-101.log",
-        // fresh3 (blind: 66/77 when first scored), after the .NET CS4014 and "Missing X environment
-        // variable" signatures: quoted values PostgreSQL reports as missing columns, a validation
-        // error that names no field, environment KeyErrors without a secret-like name, Flask's
-        // "no secret key was set".
+        // fresh3 (blind: 66/77 when first scored), after the .NET CS4014, "Missing X environment
+        // variable", os.environ and Flask "no secret key was set" signatures: quoted values PostgreSQL
+        // reports as missing columns, a validation error that names no field.
         "fresh3/aljawaid_AddressBook-12.log", "fresh3/outl1ne_nova-menu-builder-42.log",
-        "fresh3/jazzband_jsonmodels-61.log", "fresh3/GetWVKeys_getwvkeys-30.log",
-        "fresh3/microsoft_vscode-python-436.log", "fresh3/sandeepsudhakaran_rchat-app-3.log",
-        // fresh4 (blind: 56/71 when first scored, 0/26 negatives named; 68/71 after the signatures for
-        // the phrasings it showed): an import cycle seen only as "Class extends value undefined", which
-        // other mistakes give too; sqlite-net's bare "Locked"; a zod env schema's multi-line "Required".
+        "fresh3/jazzband_jsonmodels-61.log",
+        // fresh4 (blind: 56/71 when first scored, 0/26 negatives named; 69/71 after the signatures for
+        // the phrasings it and later parts showed): an import cycle seen only as "Class extends value
+        // undefined", which other mistakes give too; sqlite-net's bare "Locked".
         "fresh4/kulshekhar_ts-jest-4566.log", "fresh4/reactiveui_Akavache-122.log",
-        "fresh4/EddieHubCommunity_BioDrop-7325.log",
-        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 77/83 after the signatures for
-        // the phrasings it showed): pydantic v1's Settings model listing "field required" without the
-        // variable on the line; a zod env schema's multi-line "Required"; a bare KeyError for a missing
-        // TOML field; Python's latin-1 stdout (its message is also HTTP headers' and is excluded); an
-        // OpenAI 401 "You didn't provide an API key" (a missing key, worded as a wrong one); a file path
-        // encoded to ASCII by os.stat (not an output stream) named as a unicode crash.
-        "fresh5/MasterGroosha_telegram-feedback-bot-14.log", "fresh5/akash-network_console-513.log",
-        "fresh5/yukinarit_pyserde-163.log", "fresh5/porthole-ascend-cinnamon_mhddos_proxy_releases-10.log",
-        "fresh5/crmne_ruby_llm-21.log", "fresh5/bvanheu_pytoutv-73.log",
-        // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; not tuned yet): NOT NULL
-        // violations worded by MySQL, H2, PostgreSQL; Rails' and Elixir's autoload/compile cycles; Django's
-        // empty SECRET_KEY; OpenAI PHP's "You didn't provide an API key"; Exqlite "Database busy";
-        // Rust's Windows console non-UTF-8 check; Ruby conversions to legacy encodings in CSV exports.
-        "fresh6/getmydia_mydia-283.log", "fresh6/aio-libs_async-lru-341.log",
-        "fresh6/hectorespert_python-oligo-18.log", "fresh6/alexvanzyl_fastapi-simple-app-example-3.log",
-        "fresh6/papermerge_papermerge-core-313.log", "fresh6/itisfoundation_osparc-simcore-7300.log",
-        "fresh6/elixir-lang_elixir-4844.log", "fresh6/elixir-lang_elixir-14535.log",
-        "fresh6/tompave_fun_with_flags-19.log", "fresh6/lamassu_lamassu-server-27.log",
-        "fresh6/kjayma_surveyor_gui-10.log", "fresh6/instructure_canvas-lms-669.log",
-        "fresh6/nthnd_muc-30.log", "fresh6/rust-lang_rust-65014.log",
-        "fresh6/nushell_nushell-10337.log", "fresh6/ekylibre_ekylibre-1850.log",
-        "fresh6/digitallawyerorg_legaltechlist-31.log", "fresh6/bishopb_laravel-forums-17.log",
-        "fresh6/yii-starter-kit_yii2-starter-kit-14.log", "fresh6/openai-php_client-74.log",
-        "fresh6/elastest_elastest-2.log", "fresh6/abixen_abixen-platform-859.log",
+        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 80/83 after the signatures for
+        // the phrasings it and fresh6 showed): a bare KeyError for a missing TOML field; Python's latin-1
+        // stdout (its message is also HTTP headers' and is excluded); a file path encoded to ASCII by
+        // os.stat (not an output stream) named as a unicode crash.
+        "fresh5/yukinarit_pyserde-163.log",
+        "fresh5/porthole-ascend-cinnamon_mhddos_proxy_releases-10.log", "fresh5/bvanheu_pytoutv-73.log",
+        // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; 124/127 after the signatures it
+        // prompted): a cargo crate-dependency cycle (not modules importing each other, so not matched);
+        // Rust's "Windows stdio in console mode does not support writing non-UTF-8 byte sequences", which
+        // fresh5's collector labelled a near miss and fresh6's a unicode crash; a Go CLI's message cut
+        // off before it says what is missing.
+        "fresh6/rust-lang_rust-65014.log", "fresh6/nushell_nushell-10337.log",
         "fresh6/lindell_multi-gitter-453.log",
     ]
 
@@ -107,42 +92,43 @@ import GraceCore
         #expect(report.negativesNamed <= 2)
     }
 
-    /// The newest blind part (66/77 right, 2/33 negatives named when first scored), after the fixes
-    /// it prompted.
+    /// The third blind part (66/77 right, 2/33 negatives named when first scored), after the fixes
+    /// it and later parts prompted (74/77).
     @Test func theNewestBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh3", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 77)
-        #expect(report.right >= 71, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 74, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 2)
     }
 
-    /// The newest blind part, collected by two collectors who never read the signatures and labelled
-    /// before Grace was run on it: 56/71 right, no negative named, when first scored; 68/71 after the
-    /// signatures for the phrasings its misses showed.
+    /// The fourth blind part, collected by two collectors who never read the signatures and labelled
+    /// before Grace was run on it: 56/71 right, no negative named, when first scored; 69/71 after the
+    /// signatures for the phrasings its and later parts' misses showed.
     @Test func theFourthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh4", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 71)
-        #expect(report.right >= 68, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 69, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 
     /// The fifth blind part (83 logs from Python, Node/TypeScript, .NET, Go, Rust, Java/Kotlin, PHP,
     /// Ruby, Elixir and Dart threads, collected by two collectors who never read the signatures):
-    /// 70/83 right, 1/30 negatives named when first scored; 77/83 after the signatures it prompted.
+    /// 70/83 right, 1/30 negatives named when first scored; 80/83 after the signatures it and fresh6
+    /// prompted.
     @Test func theFifthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh5", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 83)
-        #expect(report.right >= 77, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 80, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 1)
     }
 
     /// The sixth blind part (127 logs, 51 negatives, from Python, Node/TypeScript, Elixir, Dart, .NET,
     /// Ruby, Rust, PHP, Java and Go threads, collected by two collectors who never read the signatures):
-    /// 104/127 right, 0/51 negatives named when first scored.
+    /// 104/127 right, 0/51 negatives named when first scored; 124/127 after the signatures it prompted.
     @Test func theSixthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh6", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 127)
-        #expect(report.right >= 104, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 124, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 

@@ -25,13 +25,15 @@ enum BuiltInKnowledgeBase {
             "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
             "java\\.nio\\.charset\\.UnmappableCharacterException",
             "in `(?:write|puts|print|syswrite|write_nonblock)': U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>[\\w-]+) \\(Encoding::UndefinedConversionError\\)",
-            "Encoding::UndefinedConversionError: U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>US-ASCII|Windows-\\d+|IBM\\d+|CP\\d+|ISO-8859-\\d+|Shift_JIS|GBK|EUC-[A-Z]+)\\b"
+            "Encoding::UndefinedConversionError:? \\(?U\\+[0-9A-F]{4,6} from UTF-8 to (?<codec>(?i:US-ASCII|Windows-\\d+|IBM\\d+|CP\\d+|ISO-8859-\\d+|Shift_JIS|GBK|EUC-[A-Z]+|KOI8-[RU]))\\b",
+            "U\\+[0-9A-F]{4,6} to (?<codec>[\\w-]+) in conversion from UTF-8 to \\k<codec>\\b"
           ],
           "prefilter": [
             "codec can't encode",
             "--- Logging error",
             "UnmappableCharacterException",
-            "UndefinedConversionError"
+            "UndefinedConversionError",
+            "in conversion from UTF-8 to"
           ],
           "root_cause": "stdout/stderr or a log handler uses a legacy code page (cp1252 'charmap', ascii) instead of UTF-8, so emoji or accented text raises while logging",
           "symptoms": [
@@ -101,6 +103,13 @@ enum BuiltInKnowledgeBase {
           "title": "Records or playbooks lack required risk/autonomy fields",
           "signatures": [
             "NOT NULL constraint failed: (?<table>\\w+)\\.(?<column>\\w[\\w ]*)",
+            "null value in column [\\\"'](?<column>[^\\\"']+)[\\\"'](?: of relation [\\\"'](?<table>[^\\\"']+)[\\\"'])? violates not-null constraint",
+            "\\bnot_null_violation\\b|SQLSTATE\\[23502\\]",
+            "Field '(?<column>[^']+)' doesn't have a default value",
+            "Column '(?<column>[^']+)' cannot be null",
+            "NULL not allowed for column \\\"(?<column>[^\\\"]+)\\\"",
+            "Cannot insert the value NULL into column '(?<column>[^']+)'",
+            "ORA-01400: cannot insert NULL into \\((?<column>[^)]+)\\)",
             "KeyError: '(?<column>risk_level|autonomy_tier)'",
             "(?i)\\b(?<column>risk_level|autonomy_tier)\\b.{0,80}\\b(missing|required|not provided|is null|field required)\\b",
             "(?i)\\b(missing|required)\\b.{0,80}\\b(?<column>risk_level|autonomy_tier)\\b",
@@ -122,6 +131,14 @@ enum BuiltInKnowledgeBase {
           ],
           "prefilter": [
             "NOT NULL constraint failed",
+            "violates not-null constraint",
+            "not_null_violation",
+            "SQLSTATE[23502]",
+            "doesn't have a default value",
+            "cannot be null",
+            "NULL not allowed for column",
+            "Cannot insert the value NULL",
+            "ORA-01400",
             "risk_level",
             "autonomy_tier",
             "field required",
@@ -139,6 +156,9 @@ enum BuiltInKnowledgeBase {
             ": Required value"
           ],
           "root_cause": "playbook records were created before risk_level/autonomy_tier existed, or a playbook file omits them, so governance cannot decide",
+          "exclusions": [
+            "pydantic[/.]env_settings|pydantic_settings[/.]|(?m)\\A(?=[\\s\\S]*validation errors? for \\w*Settings\\b)[\\s\\S]*^(?:E\\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]+\\s*\\n(?:E\\s+)?\\s*[Ff]ield required"
+          ],
           "symptoms": [
             "KeyError: 'risk_level'",
             "NOT NULL constraint failed: playbooks.autonomy_tier"
@@ -164,7 +184,10 @@ enum BuiltInKnowledgeBase {
             "ReferenceError: __WEBPACK_DEFAULT_EXPORT__ is not defined",
             "import cycle not allowed",
             "Accessing non-existent property '(?<name>[^']+)' of module exports inside circular dependency",
-            "loading in progress, circular require considered harmful - (?<module>\\S+)"
+            "loading in progress, circular require considered harmful - (?<module>\\S+)",
+            "Circular dependency detected while autoloading constant (?<name>[\\w:]+)",
+            "deadlocked waiting on (?:module|struct) (?<module>[\\w.]+)",
+            "Compilation failed because of a deadlock between files"
           ],
           "prefilter": [
             "partially initialized module",
@@ -173,7 +196,10 @@ enum BuiltInKnowledgeBase {
             "__WEBPACK_DEFAULT_EXPORT__ is not defined",
             "import cycle not allowed",
             "inside circular dependency",
-            "circular require considered harmful"
+            "circular require considered harmful",
+            "Circular dependency detected",
+            "deadlocked waiting on",
+            "deadlock between files"
           ],
           "root_cause": "two modules import each other at load time, so one is used before it finished initialising",
           "symptoms": [
@@ -198,7 +224,7 @@ enum BuiltInKnowledgeBase {
             "SQLITE_BUSY",
             "SQLITE_LOCKED",
             "SQLite3::BusyException",
-            "\\(Exqlite\\.Error\\) Database busy"
+            "Exqlite\\.Error\\)?:? Database busy|%Exqlite\\.Error\\{message: \\\"Database busy\\\""
           ],
           "prefilter": [
             "database is locked",
@@ -206,7 +232,7 @@ enum BuiltInKnowledgeBase {
             "SQLITE_BUSY",
             "SQLITE_LOCKED",
             "BusyException",
-            "Exqlite.Error) Database busy"
+            "Database busy"
           ],
           "root_cause": "several writers share one SQLite file without WAL mode or a busy timeout, so a writer fails instead of waiting",
           "symptoms": [
@@ -234,7 +260,9 @@ enum BuiltInKnowledgeBase {
             "CS4014:?\\s+Because this call is not awaited",
             "Promises must be awaited, end with a call to \\.catch",
             "@typescript-eslint/no-floating-promises",
-            "non-binding `let` on a future|clippy::let[_-]underscore[_-]future"
+            "non-binding `let` on a future|clippy::let[_-]underscore[_-]future",
+            "in _warn_unawaited_coroutine\\b",
+            "'coroutine' object (?:is not (?:subscriptable|iterable|callable)|has no attribute '(?<name>\\w+)'|does not support item assignment)"
           ],
           "prefilter": [
             "was never awaited",
@@ -246,7 +274,9 @@ enum BuiltInKnowledgeBase {
             "no-floating-promises",
             "on a future",
             "underscore-future",
-            "underscore_future"
+            "underscore_future",
+            "_warn_unawaited_coroutine",
+            "'coroutine' object"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
           "symptoms": [
@@ -279,13 +309,20 @@ enum BuiltInKnowledgeBase {
             "Expected either api_key or auth_token to be set",
             "Please provide an? (?<variable>[A-Z][A-Z0-9_]{2,}) e?n?v",
             "Could not resolve placeholder '(?<variable>[A-Z][A-Z0-9_]+)' in (?:string )?value \\\"\\$\\{\\k<variable>\\}\\\"",
-            "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent$",
+            "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent\\b",
+            "The (?<variable>[A-Z][A-Z0-9_]{2,}) setting must not be empty",
+            "You didn't provide an API key",
             "\\bMissing (?<variable>[A-Z][A-Z0-9_]{2,})(?: or [A-Z][A-Z0-9_]{2,})* (?i:environment variables?|env vars?)\\b",
             "Did not find (?<variable>[A-Z][A-Z0-9_]{2,}), please add an environment variable",
             "key not found: \\\"(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)\\\" \\(KeyError\\)",
             "MissingAppKeyException|No application encryption key has been specified",
             "System\\.EnvError\\)? could not fetch environment variable \\\"(?<variable>[A-Za-z_][A-Za-z0-9_]*)\\\" because it is not set",
-            "Missing `(?<variable>secret_key_base)` for '\\w+' environment"
+            "Missing `(?<variable>secret_key_base)` for '\\w+' environment",
+            "in pydantic\\.env_settings\\.BaseSettings\\.__init__|pydantic_settings[/\\\\]main\\.py\\\", line \\d+, in __init__",
+            "validation errors? for (?<model>\\w*Settings)\\b",
+            "[/\\\\]os\\.py\\\", line \\d+, in __getitem__",
+            "because no (?<variable>secret key) was set",
+            "(?i:invalid|failed to validate|an error with the) (?:\\w+ )?(?i:environment variables)\\b"
           ],
           "prefilter": [
             "KeyError: '",
@@ -313,9 +350,19 @@ enum BuiltInKnowledgeBase {
             "could not fetch environment variable",
             "secret_key_base",
             "MissingAppKeyException",
-            "No application encryption key"
+            "No application encryption key",
+            "setting must not be empty",
+            "provide an API key",
+            "BaseSettings.__init__",
+            "pydantic_settings",
+            "validation error",
+            "os.py\", line",
+            "no secret key was set"
           ],
           "root_cause": "the service reads a secret or setting from the environment that is neither exported nor in its .env file",
+          "exclusions": [
+            "(?m)\\A(?=[\\s\\S]*validation errors? for \\w*Settings\\b)(?![\\s\\S]*(?:env_settings|pydantic_settings|^(?:E\\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]+\\s*$))"
+          ],
           "symptoms": [
             "KeyError: 'OPENAI_API_KEY'",
             "Missing required environment variable: GITHUB_TOKEN"
