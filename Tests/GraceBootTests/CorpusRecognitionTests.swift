@@ -64,6 +64,19 @@ import GraceCore
         // off before it says what is missing.
         "fresh6/rust-lang_rust-65014.log", "fresh6/nushell_nushell-10337.log",
         "fresh6/lindell_multi-gitter-453.log",
+        // fresh7 (blind: 110/136 when first scored, 3/55 negatives named; not tuned yet).
+        "fresh7/elixir-sqlite_sqlite-ecto2-244.log", "fresh7/t3l3machus_hoaxshell-47.log",
+        "fresh7/gitless-vcs_gitless-33.log", "fresh7/horus-ai-labs_distillflow-2.log",
+        "fresh7/lambdaclass_stark-compass-explorer-135.log", "fresh7/realpython_flask-by-example-3.log",
+        "fresh7/qpython-android_qpython-169.log", "fresh7/cookiecutter_cookiecutter-django-2613.log",
+        "fresh7/tpmjs_tpmjs-53.log", "fresh7/bazrafkan_google-place-2.log", "fresh7/encode_httpx-820.log",
+        "fresh7/ktsstudio_webinar-tgbot-1.log", "fresh7/gogs_gogs-2819.log",
+        "fresh7/dhylands_serial-monitor-11.log", "fresh7/netlogo_netlogo-353.log",
+        "fresh7/anb0s_logviewer-44.log", "fresh7/okuramasafumi_alba-212.log",
+        "fresh7/vsirotin_si-units-50.log", "fresh7/mailbadger_app-522.log",
+        "fresh7/nekename_opendeck-26.log", "fresh7/transact-rs_sqlx-314.log",
+        "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/plandex-ai_plandex-58.log",
+        "fresh7/jondot_sneakers-160.log", "fresh7/roidrage_lograge-17.log", "fresh7/symfony_demo-686.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -130,6 +143,16 @@ import GraceCore
         #expect(report.files == 127)
         #expect(report.right >= 124, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
+    }
+
+    /// The seventh blind part (136 logs, 55 negatives, from Python, Rust, Node/TypeScript, Go, Ruby,
+    /// Java/Kotlin, PHP, .NET, Elixir, Dart, C and C++ threads, collected by two collectors who never
+    /// read the signatures): 110/136 right, 3/55 negatives named when first scored.
+    @Test func theSeventhBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh7", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 136)
+        #expect(report.right >= 110, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 3)
     }
 
     /// The bar, on the held-out part: at least 95% right, no pattern below 90% recall,
