@@ -51,12 +51,10 @@ import GraceCore
         // the phrasings it and later parts showed): an import cycle seen only as "Class extends value
         // undefined", which other mistakes give too; sqlite-net's bare "Locked".
         "fresh4/kulshekhar_ts-jest-4566.log", "fresh4/reactiveui_Akavache-122.log",
-        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 80/83 after the signatures for
-        // the phrasings it and fresh6 showed): a bare KeyError for a missing TOML field; Python's latin-1
-        // stdout (its message is also HTTP headers' and is excluded); a file path encoded to ASCII by
-        // os.stat (not an output stream) named as a unicode crash.
-        "fresh5/yukinarit_pyserde-163.log",
-        "fresh5/porthole-ascend-cinnamon_mhddos_proxy_releases-10.log", "fresh5/bvanheu_pytoutv-73.log",
+        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 81/83 after the signatures for
+        // the phrasings it and later parts showed): a bare KeyError for a missing TOML field; a file path
+        // encoded to ASCII by os.stat (not an output stream) named as a unicode crash.
+        "fresh5/yukinarit_pyserde-163.log", "fresh5/bvanheu_pytoutv-73.log",
         // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; 124/127 after the signatures it
         // prompted): a cargo crate-dependency cycle (not modules importing each other, so not matched);
         // Rust's "Windows stdio in console mode does not support writing non-UTF-8 byte sequences", which
@@ -64,19 +62,20 @@ import GraceCore
         // off before it says what is missing.
         "fresh6/rust-lang_rust-65014.log", "fresh6/nushell_nushell-10337.log",
         "fresh6/lindell_multi-gitter-453.log",
-        // fresh7 (blind: 110/136 when first scored, 3/55 negatives named; not tuned yet).
-        "fresh7/elixir-sqlite_sqlite-ecto2-244.log", "fresh7/t3l3machus_hoaxshell-47.log",
-        "fresh7/gitless-vcs_gitless-33.log", "fresh7/horus-ai-labs_distillflow-2.log",
-        "fresh7/lambdaclass_stark-compass-explorer-135.log", "fresh7/realpython_flask-by-example-3.log",
-        "fresh7/qpython-android_qpython-169.log", "fresh7/cookiecutter_cookiecutter-django-2613.log",
-        "fresh7/tpmjs_tpmjs-53.log", "fresh7/bazrafkan_google-place-2.log", "fresh7/encode_httpx-820.log",
-        "fresh7/ktsstudio_webinar-tgbot-1.log", "fresh7/gogs_gogs-2819.log",
-        "fresh7/dhylands_serial-monitor-11.log", "fresh7/netlogo_netlogo-353.log",
-        "fresh7/anb0s_logviewer-44.log", "fresh7/okuramasafumi_alba-212.log",
-        "fresh7/vsirotin_si-units-50.log", "fresh7/mailbadger_app-522.log",
-        "fresh7/nekename_opendeck-26.log", "fresh7/transact-rs_sqlx-314.log",
-        "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/plandex-ai_plandex-58.log",
-        "fresh7/jondot_sneakers-160.log", "fresh7/roidrage_lograge-17.log", "fresh7/symfony_demo-686.log",
+        // fresh7 (blind: 110/136 when first scored, 3/55 negatives named; 125/136 and 0/55 after the
+        // signatures it prompted): an adapter's debug print of {"busy",N} without "locked"; a
+        // custom-formatted validation report; a script shadowing a std-library module in Python 2's
+        // wording; an SDK's bare assertion on a null key; a marshmallow message with a typo as pasted;
+        // Rust's Windows console check on non-UTF-8 bytes (see fresh6); Zeitwerk's NameError and a Kotlin
+        // static-initialiser cycle that show the cycle only in their stack frames; Go's "set X
+        // environment variable" (worded as a hint); Ruby log writes of ASCII-8BIT text, which earlier
+        // parts label near misses.
+        "fresh7/elixir-sqlite_sqlite-ecto2-244.log", "fresh7/horus-ai-labs_distillflow-2.log",
+        "fresh7/qpython-android_qpython-169.log", "fresh7/bazrafkan_google-place-2.log",
+        "fresh7/ktsstudio_webinar-tgbot-1.log", "fresh7/dhylands_serial-monitor-11.log",
+        "fresh7/okuramasafumi_alba-212.log", "fresh7/vsirotin_si-units-50.log",
+        "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/jondot_sneakers-160.log",
+        "fresh7/roidrage_lograge-17.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -126,12 +125,12 @@ import GraceCore
 
     /// The fifth blind part (83 logs from Python, Node/TypeScript, .NET, Go, Rust, Java/Kotlin, PHP,
     /// Ruby, Elixir and Dart threads, collected by two collectors who never read the signatures):
-    /// 70/83 right, 1/30 negatives named when first scored; 80/83 after the signatures it and fresh6
-    /// prompted.
+    /// 70/83 right, 1/30 negatives named when first scored; 81/83 after the signatures it and later
+    /// parts prompted.
     @Test func theFifthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh5", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 83)
-        #expect(report.right >= 80, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 81, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 1)
     }
 
@@ -147,12 +146,13 @@ import GraceCore
 
     /// The seventh blind part (136 logs, 55 negatives, from Python, Rust, Node/TypeScript, Go, Ruby,
     /// Java/Kotlin, PHP, .NET, Elixir, Dart, C and C++ threads, collected by two collectors who never
-    /// read the signatures): 110/136 right, 3/55 negatives named when first scored.
+    /// read the signatures): 110/136 right, 3/55 negatives named when first scored; 125/136 and none
+    /// named after the signatures it prompted.
     @Test func theSeventhBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh7", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 136)
-        #expect(report.right >= 110, "\(report.right)/\(report.files) right")
-        #expect(report.negativesNamed <= 3)
+        #expect(report.right >= 125, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed == 0)
     }
 
     /// The issue's bar, on the held-out part: at least 95% right, no pattern below 90% recall,

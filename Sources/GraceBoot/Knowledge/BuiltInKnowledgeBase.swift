@@ -50,7 +50,8 @@ enum BuiltInKnowledgeBase {
           "exclusions": [
             "surrogates not allowed",
             "putheader|http[./]client|_make_request|normalize_header_value|\\bheaders?\\.py\\b",
-            "'latin-1' codec can't encode characters? .*ordinal not in range\\(256\\)"
+            "\\.encode\\(",
+            "StreamDecoder|CharsetDecoder"
           ]
         },
         {
@@ -63,6 +64,7 @@ enum BuiltInKnowledgeBase {
             "column [\\\"`]?(?<column>\\w+)[\\\"`]? referenced in foreign key constraint does not exist",
             "The column (?<column>\\w+) is not in the (?<table>\\w+) table",
             "\\\"(?:(?<table>\\w+)\\.)?(?<column>\\w+)\\\" column does not exist",
+            "(?i:column) [\\\"`„'](?:(?<table>\\w+)\\.)?(?<column>\\w+)[\\\"`“'] (?:of|from) relation [\\\"„'](?<relation>\\w+)[\\\"“'] does not exist",
             "The column `(?:(?<table>\\w+)\\.)?(?<column>[^`]+)` does not exist in the current database",
             "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>[^']+)' in",
             "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SQLSTATE\\[42S22\\]|Column not found: 1054",
@@ -126,6 +128,9 @@ enum BuiltInKnowledgeBase {
             "JsonRequiredPropertyMissing",
             "MissingKotlinParameterException: .* for JSON property (?<column>\\w+) due to missing",
             "Missing required creator property '(?<column>[^']+)'",
+            "Field validation for '(?<column>[^']+)' failed on the 'required' tag",
+            "\\[validation: :required\\]",
+            "Missing data for required field",
             "has no risk_level; treated as critical",
             "has no autonomy_tier; treated as tier_0"
           ],
@@ -152,6 +157,9 @@ enum BuiltInKnowledgeBase {
             "JsonRequiredPropertyMissing",
             "MissingKotlinParameterException",
             "Missing required creator property",
+            "failed on the 'required' tag",
+            "validation: :required",
+            "Missing data for required field",
             "Required property",
             ": Required value"
           ],
@@ -187,7 +195,8 @@ enum BuiltInKnowledgeBase {
             "loading in progress, circular require considered harmful - (?<module>\\S+)",
             "Circular dependency detected while autoloading constant (?<name>[\\w:]+)",
             "deadlocked waiting on (?:module|struct) (?<module>[\\w.]+)",
-            "Compilation failed because of a deadlock between files"
+            "Compilation failed because of a deadlock between files",
+            "ImportError: cannot import name '?(?<name>[\\w.]+)'?"
           ],
           "prefilter": [
             "partially initialized module",
@@ -199,7 +208,8 @@ enum BuiltInKnowledgeBase {
             "circular require considered harmful",
             "Circular dependency detected",
             "deadlocked waiting on",
-            "deadlock between files"
+            "deadlock between files",
+            "cannot import name"
           ],
           "root_cause": "two modules import each other at load time, so one is used before it finished initialising",
           "symptoms": [
@@ -213,7 +223,8 @@ enum BuiltInKnowledgeBase {
             "description": "the service starts without the import error"
           },
           "exclusions": [
-            "(?m)^\\W*(?:\\w+:\\s+)?imports (?:runtime|internal/\\w+|runtime/\\w+)(?::|\\s*$)"
+            "(?m)^\\W*(?:\\w+:\\s+)?imports (?:runtime|internal/\\w+|runtime/\\w+)(?::|\\s*$)",
+            "\\A(?=[\\s\\S]*cannot import name)(?![\\s\\S]*(?:partially initialized|circular import|File \\\"([^\\\"]+)\\\", line \\d+, in <module>[\\s\\S]*(?:File \\\"\\1\\\", line \\d+, in <module>|cannot import name '[^']+' from '[^']+' \\(\\1\\))))"
           ]
         },
         {
@@ -262,6 +273,7 @@ enum BuiltInKnowledgeBase {
             "@typescript-eslint/no-floating-promises",
             "non-binding `let` on a future|clippy::let[_-]underscore[_-]future",
             "in _warn_unawaited_coroutine\\b",
+            "consider `await`ing on the `Future`",
             "'coroutine' object (?:is not (?:subscriptable|iterable|callable)|has no attribute '(?<name>\\w+)'|does not support item assignment)"
           ],
           "prefilter": [
@@ -276,6 +288,7 @@ enum BuiltInKnowledgeBase {
             "underscore-future",
             "underscore_future",
             "_warn_unawaited_coroutine",
+            "consider `await`ing",
             "'coroutine' object"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
@@ -322,6 +335,9 @@ enum BuiltInKnowledgeBase {
             "validation errors? for (?<model>\\w*Settings)\\b",
             "[/\\\\]os\\.py\\\", line \\d+, in __getitem__",
             "because no (?<variable>secret key) was set",
+            "(?i:environment variable) not found(?:: \\\"(?<variable>[^\\\"]+)\\\")?",
+            "\\b(?<variable>[A-Z][A-Z0-9_]{2,}) is not defined in (?:the )?(?i:environment|env)",
+            "\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?i:environment variable|env var)s? (?i:is not set|not set|is missing|missing|is required|must be set|is undefined|is not defined|not found)",
             "(?i:invalid|failed to validate|an error with the) (?:\\w+ )?(?i:environment variables)\\b"
           ],
           "prefilter": [
@@ -357,7 +373,8 @@ enum BuiltInKnowledgeBase {
             "pydantic_settings",
             "validation error",
             "os.py\", line",
-            "no secret key was set"
+            "no secret key was set",
+            "is not defined in"
           ],
           "root_cause": "the service reads a secret or setting from the environment that is neither exported nor in its .env file",
           "exclusions": [
