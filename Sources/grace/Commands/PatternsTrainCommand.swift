@@ -10,10 +10,10 @@ struct PatternsTrainCommand: AsyncParsableCommand {
         commandName: "train",
         abstract: "Train the recognition model from a labelled corpus and the home's confirmed incidents.",
         discussion: """
-            Counts the words of every log of the chosen split of a labelled corpus (a folder with SOURCES.tsv, \
-            such as Tests/Corpus/failures) and, unless --no-home, of the home's confirmed incidents (stages of \
-            boot records whose fix was verified), into a naive Bayes model over the knowledge base's patterns \
-            and `none`. The model then rates the error block around every signature match: `grace diagnose` \
+            Fits a logistic (softmax) regression over the words and word pairs of every log of the chosen split \
+            of a labelled corpus (a folder with SOURCES.tsv, such as Tests/Corpus/failures) and, unless \
+            --no-home, of the home's confirmed incidents (stages of boot records whose fix was verified), with \
+            one class per knowledge-base pattern and one for `none`. The model then rates the error block around every signature match: `grace diagnose` \
             prints the score and the words behind it. The score advises; the signatures decide what is found and healed. Writes the home's model (grace_training/startup_failures/recognition_model.tsv) \
             unless --output names another file. Exit 0 after writing, 2 on bad input.
             """)
