@@ -24,6 +24,15 @@ enum SignatureCorpus {
             print(summary)
         UnicodeEncodeError: 'ascii' codec can't encode characters in position 10-12: ordinal not in range(128)
         """#),
+        // Python 2's logging retries with the stream's own encoding: an encode call that is the
+        // output stream's, not a program encoding a value itself (which the pattern excludes).
+        ("unicode_logging_crash", #"""
+        Traceback (most recent call last):
+          File "C:\Python27\lib\logging\__init__.py", line 882, in emit
+            stream.write((ufs % msg).encode(stream.encoding))
+        UnicodeEncodeError: 'charmap' codec can't encode character u'\u2705' in position 0: character maps to <undefined>
+        Logged from file main.py, line 12
+        """#),
         ("verification_events_schema_mismatch", #"""
         INFO:     Application startup complete.
         ERROR:    Exception in ASGI application
@@ -115,6 +124,15 @@ enum SignatureCorpus {
         ("missing_env_secrets", #"""
         ValueError: STRIPE_SECRET_KEY is not set
         """#),
+        // The near miss below, but the traceback shows the cycle: reports.py is still executing.
+        ("circular_import_avn_models", #"""
+        Traceback (most recent call last):
+          File "/app/reports.py", line 3, in <module>
+            from main import settings
+          File "/app/main.py", line 2, in <module>
+            from reports import build_pdf
+        ImportError: cannot import name 'build_pdf' from 'reports' (/app/reports.py)
+        """#),
     ]
 
     /// Logs that share words with a pattern but are other failures: no built-in pattern may match them.
@@ -124,6 +142,15 @@ enum SignatureCorpus {
           File "/app/main.py", line 2, in <module>
             from reports import build_pdf
         ImportError: cannot import name 'build_pdf' from 'reports' (/app/reports.py)
+        """#,
+        // A program encoding a header value itself, not an output stream.
+        #"""
+        Traceback (most recent call last):
+          File "/srv/app/client.py", line 40, in send
+            request.headers["X-Title"] = title
+          File "/srv/venv/lib/python3.11/site-packages/httpx/_models.py", line 518, in __setitem__
+            set_value = value.encode(self.encoding)
+        UnicodeEncodeError: 'ascii' codec can't encode character '\xae' in position 8: ordinal not in range(128)
         """#,
         #"""
         ModuleNotFoundError: No module named 'avn_models'

@@ -50,7 +50,7 @@ enum BuiltInKnowledgeBase {
           "exclusions": [
             "surrogates not allowed",
             "putheader|http[./]client|_make_request|normalize_header_value|\\bheaders?\\.py\\b",
-            "\\.encode\\(",
+            "\\.encode\\((?:['\\\"][\\w-]+['\\\"]|self\\.encoding)[,)]",
             "StreamDecoder|CharsetDecoder"
           ]
         },
