@@ -84,6 +84,12 @@ def main():
         expect(page.locator("#run-logs tbody tr").first.locator("td").first).to_have_text("1")
         shot("run")
 
+        # A boot's run lists the audit entries that name it (however old), linked back to the run.
+        page.goto(URL + "/#/runs?kind=boot")
+        page.locator("#runs-table tbody tr a").first.click()
+        expect(page.locator("#run-audit")).to_contain_text("boot.")
+        expect(page.locator("#run-audit a.mono").first).to_be_visible()
+
         # Live: a run made elsewhere appears without a reload.
         page.click("nav.views a[data-view=runs]")
         expect(page.locator("#runs-table tbody tr").first).to_be_visible()

@@ -77,6 +77,9 @@ struct ResourceRoutesTests {
             #expect(verify.json["entries_checked"] as? Int == 2)
             #expect(verify.json["first_bad_sequence"] is NSNull)
             #expect(try await server.get("/api/audit?limit=0").status == 422)
+            let named = try #require(try await server.get("/api/audit?mentions=\(first.eventID)").json["entries"] as? [[String: Any]])
+            #expect(named.compactMap { $0["action"] as? String } == ["approval.approve"])
+            #expect(try await server.get("/api/audit?mentions=" + String(repeating: "x", count: 201)).status == 422)
         }
     }
 

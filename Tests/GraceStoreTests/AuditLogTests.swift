@@ -24,6 +24,25 @@ import Logging
         #expect(tail[1].entryHash == tail[0].previousHash)
     }
 
+    /// A run's entries are found however many newer entries follow them; the text is matched as
+    /// written (LIKE's wildcards in it are literal), anywhere in the resource or the payload.
+    @Test(arguments: Backend.available) func entriesMentioningAnIDAreFoundAtAnyAge(backend: Backend) async throws {
+        let test = try await TestStore.open(backend)
+        let audit = test.repositories.audit
+        try await audit.append(AuditEvent(actor: "grace", action: "boot.completed", resource: "run_ABC123", subsystem: "boot",
+                                          payload: ["status": "success"], result: "ok"))
+        try await audit.append(AuditEvent(actor: "operator", action: "approval.approve", resource: "apr_1", subsystem: "healing",
+                                          payload: ["run_id": "run_abc123", "note": "100%_done"], result: "ok"))
+        try await seed(audit, count: 30)
+        let mine = try await audit.tail(before: nil, limit: 10, mentioning: "run_abc123")
+        #expect(mine.map(\.sequence) == [2, 1])
+        #expect(try await audit.tail(before: 2, limit: 10, mentioning: "RUN_ABC123").map(\.sequence) == [1])
+        #expect(try await audit.tail(before: nil, limit: 10, mentioning: "%_done").map(\.sequence) == [2])
+        #expect(try await audit.tail(before: nil, limit: 10, mentioning: "run_%").isEmpty)
+        #expect(try await audit.tail(before: nil, limit: 10, mentioning: "res/3").map(\.sequence) == [32, 5])  // res/30 and res/3
+        #expect(try await audit.tail(before: 32, limit: 10, mentioning: "res/3").map(\.sequence) == [5])
+    }
+
     @Test(arguments: Backend.available) func updatesAndDeletesAreRefusedByTheDatabase(backend: Backend) async throws {
         let test = try await TestStore.open(backend)
         try await seed(test.repositories.audit, count: 2)

@@ -186,7 +186,8 @@ enum OpenAPIDocument {
         "/api/audit": ["get": operation(
             "listAuditEntries", tag: "audit", summary: "The newest audit entries, newest first",
             parameters: [query("limit", pageLimit(default: 50, maximum: 1000), "At most this many"),
-                         query("before", Schema.integer(minimum: 1), "Only entries numbered below this sequence: the page after one ending there")],
+                         query("before", Schema.integer(minimum: 1), "Only entries numbered below this sequence: the page after one ending there"),
+                         query("mentions", Schema.string(maxLength: 200), "Only entries whose resource or payload contains this text (a run's or approval's id), ignoring ASCII case")],
             responses: ["200": json("Entries", Schema.ref("AuditList")), "422": errorRef("ValidationError")])],
         "/api/audit/verify": ["get": operation(
             "verifyAuditChain", tag: "audit", summary: "Walk the hash chain from the first entry",

@@ -2,7 +2,8 @@ import GraceCore
 import GraceStore
 import Hummingbird
 
-/// The hash-chained audit log: newest entries, and a walk of the whole chain.
+/// The hash-chained audit log: newest entries (those naming one resource, when asked), and a walk of
+/// the whole chain.
 struct AuditRoutes {
     let dependencies: ServerDependencies
 
@@ -56,7 +57,8 @@ struct AuditRoutes {
             let query = QueryParameters(request)
             let limit = try query.int("limit", default: 50, range: 1...1000)
             let before = query.values["before"] == nil ? nil : Int64(try query.int("before", default: 0, range: 1...Int.max))
-            return JSONResponse.make(List(entries: try await dependencies.repositories.audit.tail(before: before, limit: limit)
+            let mentions = try query.string("mentions")
+            return JSONResponse.make(List(entries: try await dependencies.repositories.audit.tail(before: before, limit: limit, mentioning: mentions)
                 .map(EntryPayload.init(entry:))))
         }
         api.get("/api/audit/verify") { _, _ in

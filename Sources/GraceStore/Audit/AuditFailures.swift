@@ -37,7 +37,9 @@ struct CountingAuditLog: AuditLog {
         }
     }
 
-    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] { try await base.tail(before: sequence, limit: limit) }
+    func tail(before sequence: Int64?, limit: Int, mentioning: String?) async throws -> [AuditEntry] {
+        try await base.tail(before: sequence, limit: limit, mentioning: mentioning)
+    }
     func verify() async throws -> AuditVerification { try await base.verify() }
 }
 

@@ -253,9 +253,9 @@ struct PostgresAuditLog: AuditLog {
         }
     }
 
-    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] {
+    func tail(before sequence: Int64?, limit: Int, mentioning: String?) async throws -> [AuditEntry] {
         try await database.read { session in
-            try await session.fetchAll(StoreStatements.auditTail(before: sequence, limit: limit), AuditEntry.init(row:))
+            try await session.fetchAll(StoreStatements.auditTail(before: sequence, limit: limit, mentioning: mentioning), AuditEntry.init(row:))
         }
     }
 

@@ -147,15 +147,22 @@ extension ApprovalRepository {
 public protocol AuditLog: Sendable {
     @discardableResult
     func append(_ event: AuditEvent) async throws -> AuditEntry
-    /// The newest `limit` entries numbered below `sequence` (all when nil), newest first: a page of the chain.
-    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry]
+    /// The newest `limit` entries numbered below `sequence` (all when nil), newest first: a page of the
+    /// chain; with `mentioning`, only entries whose resource (`boot/ID`, `approval/ID`) or payload
+    /// contains that text (a run's, approval's or playbook's id), compared without ASCII case.
+    func tail(before sequence: Int64?, limit: Int, mentioning: String?) async throws -> [AuditEntry]
     /// Walks the whole chain from the first entry.
     func verify() async throws -> AuditVerification
 }
 
 extension AuditLog {
     /// The newest `limit` entries, newest first.
-    public func tail(limit: Int) async throws -> [AuditEntry] { try await tail(before: nil, limit: limit) }
+    public func tail(limit: Int) async throws -> [AuditEntry] { try await tail(before: nil, limit: limit, mentioning: nil) }
+
+    /// The newest `limit` entries numbered below `sequence` (all when nil), newest first.
+    public func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] {
+        try await tail(before: sequence, limit: limit, mentioning: nil)
+    }
 }
 
 /// Metric snapshots (the metrics database).

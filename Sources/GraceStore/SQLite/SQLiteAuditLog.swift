@@ -20,8 +20,10 @@ struct SQLiteAuditLog: AuditLog {
         }
     }
 
-    func tail(before sequence: Int64?, limit: Int) async throws -> [AuditEntry] {
-        try await database.read { db in try db.fetchAll(StoreStatements.auditTail(before: sequence, limit: limit)).map(AuditEntry.init(row:)) }
+    func tail(before sequence: Int64?, limit: Int, mentioning: String?) async throws -> [AuditEntry] {
+        try await database.read { db in
+            try db.fetchAll(StoreStatements.auditTail(before: sequence, limit: limit, mentioning: mentioning)).map(AuditEntry.init(row:))
+        }
     }
 
     func verify() async throws -> AuditVerification {

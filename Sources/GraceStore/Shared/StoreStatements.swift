@@ -259,9 +259,18 @@ enum StoreStatements {
                   SQLValue(entry.nodeID)])
     }
 
-    static func auditTail(before sequence: Int64?, limit: Int) -> SQLStatement {
-        guard let sequence else { return SQLStatement("SELECT * FROM immutable_log ORDER BY sequence DESC LIMIT ?", [SQLValue(max(0, limit))]) }
-        return SQLStatement("SELECT * FROM immutable_log WHERE sequence < ? ORDER BY sequence DESC LIMIT ?", [SQLValue(sequence), SQLValue(max(0, limit))])
+    static func auditTail(before sequence: Int64?, limit: Int, mentioning text: String? = nil) -> SQLStatement {
+        var clauses: [String] = []
+        var arguments: [SQLValue] = []
+        if let sequence { clauses.append("sequence < ?"); arguments.append(SQLValue(sequence)) }
+        if let text {
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+            let pattern = SQLValue.text("%" + likeEscaped(text.lowercased()) + "%")
+            clauses.append("(LOWER(resource) LIKE ? ESCAPE '\\' OR LOWER(payload) LIKE ? ESCAPE '\\')")
+            arguments += [pattern, pattern]
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return SQLStatement("SELECT * FROM immutable_log\(filter) ORDER BY sequence DESC LIMIT ?", arguments + [SQLValue(max(0, limit))])
     }
 
     static let auditChain = SQLStatement("SELECT * FROM immutable_log ORDER BY sequence")

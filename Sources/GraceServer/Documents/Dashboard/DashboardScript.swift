@@ -260,7 +260,7 @@ views.run = {
     const id = encodeURIComponent(r.id), offset = Math.max(0, parseInt(r.params.get("logs") || "0", 10) || 0);
     const logsQuery = query({playbook_id: r.params.get("playbook"), verification_id: r.params.get("verification"), offset, limit: LOG_PAGE});
     const [t, logs, audit] = await Promise.all([getJSON("/api/agent/runs/" + id + "/timeline"), getJSON("/api/agent/runs/" + id + "/logs" + logsQuery),
-                                                getJSON("/api/audit?limit=200").catch(() => ({entries: []}))]);
+                                                getJSON("/api/audit" + query({mentions: r.id, limit: 200})).catch(e => ({entries: [], error: String(e.message || e)}))]);
     const run = t.run;
     const kv = [["status", pill(run.status)], ["kind", run.kind], ["trigger", run.trigger], ["subsystem", run.subsystem], ["agent", run.agent], ["goal", run.goal],
       ["node", run.node_id], ["started", time(run.started_at)], ["ended", run.ended_at ? time(run.ended_at) : "running"], ["duration", run.ended_at ? ms(run.duration_ms) : "–"],
@@ -292,8 +292,8 @@ views.run = {
     fill("log-pager", offset > 0 ? [h("a", {href: page(0)}, "« first"), h("a", {href: page(Math.max(0, offset - LOG_PAGE))}, "‹ earlier")] : null,
       offset + logs.entries.length < logs.total ? [h("a", {href: page(offset + LOG_PAGE)}, "later ›"), h("a", {href: page(Math.max(0, logs.total - LOG_PAGE))}, "last »")] : null,
       narrowed ? h("a", {href: base}, "all the run's lines") : null);
-    const mine = audit.entries.filter(e => e.resource === r.id || JSON.stringify(e.payload || {}).includes(r.id));
-    fill("run-audit", mine.length ? auditTable(mine) : empty("No audit entry among the newest 200 names this run."));
+    fill("run-audit", audit.error ? h("p", {class: "error"}, "The audit log could not be read: " + audit.error)
+      : audit.entries.length ? auditTable(audit.entries) : empty("No audit entry names this run."));
   },
 };
 
@@ -427,11 +427,17 @@ views.audit = {
       last && last.sequence > 1 && list.entries.length === 50 ? h("a", {href: "#/audit?before=" + last.sequence, id: "audit-older"}, "older »") : h("span", {class: "muted"}, "the first entry is on this page"));
   },
 };
+// A resource such as `boot/run_…` links its run.
+function resourceCell(resource) {
+  const run = /^(.*\/)?(run_\w+)$/.exec(resource || "");
+  return run ? h("span", {}, run[1] || "", runLink(run[2])) : resource;
+}
+
 function auditTable(entries) {
   return h("table", {}, h("thead", {}, h("tr", {}, ["#", "time", "actor", "action", "resource", "result", "node", "hash"].map(c => h("th", {}, c)))),
     h("tbody", {}, entries.map(e => h("tr", {id: "audit-" + e.sequence, class: e.result === "failure" || e.result === "failed" ? "bad" : null},
       h("td", {class: "num"}, e.sequence), h("td", {class: "mono"}, time(e.timestamp)), h("td", {}, e.actor), h("td", {}, e.action),
-      h("td", {}, /^run_/.test(e.resource) ? runLink(e.resource) : e.resource), h("td", {}, e.result), h("td", {}, e.node_id || "–"),
+      h("td", {}, resourceCell(e.resource)), h("td", {}, e.result), h("td", {}, e.node_id || "–"),
       h("td", {class: "mono", title: e.entry_hash}, String(e.entry_hash).slice(0, 12))))));
 }
 async function verifyChain() {
