@@ -76,6 +76,16 @@ import GraceCore
         "fresh7/okuramasafumi_alba-212.log", "fresh7/vsirotin_si-units-50.log",
         "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/jondot_sneakers-160.log",
         "fresh7/roidrage_lograge-17.log",
+        // fresh8 (blind: 115/130 when first scored, 2/54 negatives named; not tuned yet).
+        "fresh8/scotws_taliforth-2.log", "fresh8/pinchbv_floor-586.log",
+        "fresh8/markcodable_markcodable-27.log",
+        "fresh8/swiftpackageindex_swiftpackageindex-server-1449.log",
+        "fresh8/gillianperard_typescript-json-serializer-201.log", "fresh8/swiftlang_swift-build-1432.log",
+        "fresh8/etalab_transport-site-1456.log", "fresh8/hrishioa_lumentis-30.log",
+        "fresh8/galeax_cve2capec-10.log", "fresh8/gojek_consul-envoy-xds-35.log",
+        "fresh8/rack_rack-732.log", "fresh8/everx-labs_ever-cli-280.log",
+        "fresh8/apache_eventmesh-2413.log", "fresh8/nukesor_pueue-417.log",
+        "fresh8/keyrunes_keyrunes-26.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -153,6 +163,17 @@ import GraceCore
         #expect(report.files == 136)
         #expect(report.right >= 125, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
+    }
+
+    /// The eighth blind part (130 logs, 54 negatives, from Python, Go, Rust, Ruby, PHP, Java/Kotlin,
+    /// Node/TypeScript, Elixir, Swift, .NET, Dart, C and C++ threads, collected by two collectors who
+    /// never read the signatures, after fresh7's fixes): 115/130 right, 2/54 negatives named when first
+    /// scored.
+    @Test func theEighthBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh8", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 130)
+        #expect(report.right >= 115, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 2)
     }
 
     /// The bar, on the held-out part: at least 95% right, no pattern below 90% recall,
