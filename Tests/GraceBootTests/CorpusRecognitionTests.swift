@@ -51,41 +51,33 @@ import GraceCore
         // the phrasings it and later parts showed): an import cycle seen only as "Class extends value
         // undefined", which other mistakes give too; sqlite-net's bare "Locked".
         "fresh4/kulshekhar_ts-jest-4566.log", "fresh4/reactiveui_Akavache-122.log",
-        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 81/83 after the signatures for
+        // fresh5 (blind: 70/83 when first scored, 1/30 negatives named; 80/83 after the signatures for
         // the phrasings it and later parts showed): a bare KeyError for a missing TOML field; a file path
-        // encoded to ASCII by os.stat (not an output stream) named as a unicode crash.
-        "fresh5/yukinarit_pyserde-163.log", "fresh5/bvanheu_pytoutv-73.log",
-        // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; 124/127 after the signatures it
-        // prompted): a cargo crate-dependency cycle (not modules importing each other, so not matched);
-        // Rust's "Windows stdio in console mode does not support writing non-UTF-8 byte sequences", which
-        // fresh5's collector labelled a near miss and fresh6's a unicode crash; a Go CLI's message cut
-        // off before it says what is missing.
-        "fresh6/rust-lang_rust-65014.log", "fresh6/nushell_nushell-10337.log",
+        // encoded to ASCII by os.stat (not an output stream) named as a unicode crash; Rust's Windows
+        // console refusing non-UTF-8 bytes, which this collector labelled a near miss and three later
+        // collectors a unicode crash (the signature follows the three).
+        "fresh5/yukinarit_pyserde-163.log", "fresh5/bvanheu_pytoutv-73.log", "fresh5/Watfaq_PowerSession-rs-243.log",
+        // fresh6 (blind: 104/127 when first scored, 0/51 negatives named; 126/127 after the signatures it
+        // and later parts prompted): a Go CLI's message cut off before it says what is missing.
         "fresh6/lindell_multi-gitter-453.log",
-        // fresh7 (blind: 110/136 when first scored, 3/55 negatives named; 125/136 and 0/55 after the
-        // signatures it prompted): an adapter's debug print of {"busy",N} without "locked"; a
+        // fresh7 (blind: 110/136 when first scored, 3/55 negatives named; 126/136 and 0/55 after the
+        // signatures it and fresh8 prompted): an adapter's debug print of {"busy",N} without "locked"; a
         // custom-formatted validation report; a script shadowing a std-library module in Python 2's
         // wording; an SDK's bare assertion on a null key; a marshmallow message with a typo as pasted;
-        // Rust's Windows console check on non-UTF-8 bytes (see fresh6); Zeitwerk's NameError and a Kotlin
-        // static-initialiser cycle that show the cycle only in their stack frames; Go's "set X
-        // environment variable" (worded as a hint); Ruby log writes of ASCII-8BIT text, which earlier
-        // parts label near misses.
+        // Zeitwerk's NameError and a Kotlin static-initialiser cycle that show the cycle only in their
+        // stack frames; Go's "set X environment variable" (worded as a hint); Ruby log writes of
+        // ASCII-8BIT text, which earlier parts label near misses.
         "fresh7/elixir-sqlite_sqlite-ecto2-244.log", "fresh7/horus-ai-labs_distillflow-2.log",
         "fresh7/qpython-android_qpython-169.log", "fresh7/bazrafkan_google-place-2.log",
-        "fresh7/ktsstudio_webinar-tgbot-1.log", "fresh7/dhylands_serial-monitor-11.log",
+        "fresh7/ktsstudio_webinar-tgbot-1.log",
         "fresh7/okuramasafumi_alba-212.log", "fresh7/vsirotin_si-units-50.log",
         "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/jondot_sneakers-160.log",
         "fresh7/roidrage_lograge-17.log",
-        // fresh8 (blind: 115/130 when first scored, 2/54 negatives named; not tuned yet).
-        "fresh8/scotws_taliforth-2.log", "fresh8/pinchbv_floor-586.log",
-        "fresh8/markcodable_markcodable-27.log",
-        "fresh8/swiftpackageindex_swiftpackageindex-server-1449.log",
-        "fresh8/gillianperard_typescript-json-serializer-201.log", "fresh8/swiftlang_swift-build-1432.log",
-        "fresh8/etalab_transport-site-1456.log", "fresh8/hrishioa_lumentis-30.log",
-        "fresh8/galeax_cve2capec-10.log", "fresh8/gojek_consul-envoy-xds-35.log",
-        "fresh8/rack_rack-732.log", "fresh8/everx-labs_ever-cli-280.log",
-        "fresh8/apache_eventmesh-2413.log", "fresh8/nukesor_pueue-417.log",
-        "fresh8/keyrunes_keyrunes-26.log",
+        // fresh8 (blind: 115/130 when first scored, 2/54 negatives named; 128/130 and 1/54 after the
+        // signatures it prompted): a bare latin-1 message as a thread's title, 27 lines above the requests
+        // traceback that shows it is a header (outside the 20-line block); a Rack log write of ASCII-8BIT
+        // text, which earlier parts label near misses.
+        "fresh8/galeax_cve2capec-10.log", "fresh8/rack_rack-732.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -135,45 +127,46 @@ import GraceCore
 
     /// The fifth blind part (83 logs from Python, Node/TypeScript, .NET, Go, Rust, Java/Kotlin, PHP,
     /// Ruby, Elixir and Dart threads, collected by two collectors who never read the signatures):
-    /// 70/83 right, 1/30 negatives named when first scored; 81/83 after the signatures it and later
-    /// parts prompted.
+    /// 70/83 right, 1/30 negatives named when first scored; 80/83 (2/30 named) after the signatures it
+    /// and later parts prompted.
     @Test func theFifthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh5", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 83)
-        #expect(report.right >= 81, "\(report.right)/\(report.files) right")
-        #expect(report.negativesNamed <= 1)
+        #expect(report.right >= 80, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 2)
     }
 
     /// The sixth blind part (127 logs, 51 negatives, from Python, Node/TypeScript, Elixir, Dart, .NET,
     /// Ruby, Rust, PHP, Java and Go threads, collected by two collectors who never read the signatures):
-    /// 104/127 right, 0/51 negatives named when first scored; 124/127 after the signatures it prompted.
+    /// 104/127 right, 0/51 negatives named when first scored; 126/127 after the signatures it and later
+    /// parts prompted.
     @Test func theSixthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh6", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 127)
-        #expect(report.right >= 124, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 126, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 
     /// The seventh blind part (136 logs, 55 negatives, from Python, Rust, Node/TypeScript, Go, Ruby,
     /// Java/Kotlin, PHP, .NET, Elixir, Dart, C and C++ threads, collected by two collectors who never
-    /// read the signatures): 110/136 right, 3/55 negatives named when first scored; 125/136 and none
-    /// named after the signatures it prompted.
+    /// read the signatures): 110/136 right, 3/55 negatives named when first scored; 126/136 and none
+    /// named after the signatures it and fresh8 prompted.
     @Test func theSeventhBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh7", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 136)
-        #expect(report.right >= 125, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 126, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 
     /// The eighth blind part (130 logs, 54 negatives, from Python, Go, Rust, Ruby, PHP, Java/Kotlin,
     /// Node/TypeScript, Elixir, Swift, .NET, Dart, C and C++ threads, collected by two collectors who
     /// never read the signatures, after fresh7's fixes): 115/130 right, 2/54 negatives named when first
-    /// scored.
+    /// scored; 128/130 and 1/54 after the signatures it prompted.
     @Test func theEighthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh8", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 130)
-        #expect(report.right >= 115, "\(report.right)/\(report.files) right")
-        #expect(report.negativesNamed <= 2)
+        #expect(report.right >= 128, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed <= 1)
     }
 
     /// The issue's bar, on the held-out part: at least 95% right, no pattern below 90% recall,

@@ -20,7 +20,8 @@ enum BuiltInKnowledgeBase {
           "id": "unicode_logging_crash",
           "title": "Text output crashes on characters the console encoding cannot represent",
           "signatures": [
-            "UnicodeEncodeError: '(?<codec>[\\w-]+)' codec can't encode characters?",
+            "UnicodeEncodeError'?>?[:,] '(?<codec>[\\w-]+)' codec can't encode",
+            "Windows stdio in console mode does not support writing non-UTF-8",
             "'(?<codec>[\\w-]+)' codec can't encode characters? (?:u?'\\\\[^']+' )?in position",
             "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
             "java\\.nio\\.charset\\.UnmappableCharacterException",
@@ -31,6 +32,7 @@ enum BuiltInKnowledgeBase {
           "prefilter": [
             "codec can't encode",
             "--- Logging error",
+            "does not support writing non-UTF-8",
             "UnmappableCharacterException",
             "UndefinedConversionError",
             "in conversion from UTF-8 to"
@@ -49,7 +51,7 @@ enum BuiltInKnowledgeBase {
           },
           "exclusions": [
             "surrogates not allowed",
-            "putheader|http[./]client|_make_request|normalize_header_value|\\bheaders?\\.py\\b",
+            "putheader|http[./]client|_make_request|normalize_header_value|\\bheaders?\\.py\\b|adapter\\.send\\(|requests[/\\\\](?:adapters|sessions)\\.py",
             "\\.encode\\((?:['\\\"][\\w-]+['\\\"]|self\\.encoding)[,)]",
             "StreamDecoder|CharsetDecoder"
           ]
@@ -98,7 +100,10 @@ enum BuiltInKnowledgeBase {
           "verification": {
             "method": "column_exists",
             "description": "the missing column exists after the migrations ran"
-          }
+          },
+          "exclusions": [
+            "no such column: (?i:true|false)\\b"
+          ]
         },
         {
           "id": "playbook_missing_risk_fields",
@@ -131,6 +136,8 @@ enum BuiltInKnowledgeBase {
             "Field validation for '(?<column>[^']+)' failed on the 'required' tag",
             "\\[validation: :required\\]",
             "Missing data for required field",
+            "DecodingError\\.keyNotFound\\(CodingKeys\\(stringValue: \\\"(?<column>[^\\\"]+)\\\"",
+            "Property '(?<column>[^']+)' is required in \\w+",
             "has no risk_level; treated as critical",
             "has no autonomy_tier; treated as tier_0"
           ],
@@ -160,6 +167,8 @@ enum BuiltInKnowledgeBase {
             "failed on the 'required' tag",
             "validation: :required",
             "Missing data for required field",
+            "keyNotFound(CodingKeys",
+            "is required in ",
             "Required property",
             ": Required value"
           ],
@@ -196,7 +205,9 @@ enum BuiltInKnowledgeBase {
             "Circular dependency detected while autoloading constant (?<name>[\\w:]+)",
             "deadlocked waiting on (?:module|struct) (?<module>[\\w.]+)",
             "Compilation failed because of a deadlock between files",
-            "ImportError: cannot import name '?(?<name>[\\w.]+)'?"
+            "ImportError: cannot import name '?(?<name>[\\w.]+)'?",
+            "cyclic package dependency: package `(?<module>[^`]+)` depends on itself",
+            "Annotation processing is not supported for module cycles"
           ],
           "prefilter": [
             "partially initialized module",
@@ -209,7 +220,9 @@ enum BuiltInKnowledgeBase {
             "Circular dependency detected",
             "deadlocked waiting on",
             "deadlock between files",
-            "cannot import name"
+            "cannot import name",
+            "cyclic package dependency",
+            "for module cycles"
           ],
           "root_cause": "two modules import each other at load time, so one is used before it finished initialising",
           "symptoms": [
@@ -274,6 +287,7 @@ enum BuiltInKnowledgeBase {
             "non-binding `let` on a future|clippy::let[_-]underscore[_-]future",
             "in _warn_unawaited_coroutine\\b",
             "consider `await`ing on the `Future`",
+            "expression is 'async' but is not marked with 'await'",
             "'coroutine' object (?:is not (?:subscriptable|iterable|callable)|has no attribute '(?<name>\\w+)'|does not support item assignment)"
           ],
           "prefilter": [
@@ -289,6 +303,7 @@ enum BuiltInKnowledgeBase {
             "underscore_future",
             "_warn_unawaited_coroutine",
             "consider `await`ing",
+            "is 'async' but is not marked with 'await'",
             "'coroutine' object"
           ],
           "root_cause": "an async function is called without await (or create_task), so its work silently never runs",
@@ -312,14 +327,14 @@ enum BuiltInKnowledgeBase {
             "(?i:environment variable|env var)s? [\\\"'`](?<variable>[A-Za-z][A-Za-z0-9_]{2,})[\\\"'`] (?i:is not set|not set|is missing|missing|is required|required|must be set)",
             "(?i:missing|required|undefined|unset)(?: required)? (?i:environment variable|env var|secret|api key)s?:? ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})",
             "(?i:environment variables?|env vars?) (?i:missing|not set|not found): (?<variable>[A-Z][A-Z0-9_]{2,})",
-            "\\$?\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?:is not set|must be set|is missing|is required|not found in environment)",
+            "\\$?\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?:key )?(?:is not set|must be set|is missing|is required|not found in environment)",
             "required key (?<variable>[A-Z][A-Z0-9_]+) missing value",
             "required secret (?<variable>[A-Z][A-Z0-9_]+) is not set",
             "The (?<variable>api_key) client option must be set",
             "(?i)\\bno\\b [\\w -]{0,40}\\bapi[ _-]?key\\b (?:found|provided|set|configured)",
             "(?i)\\bmissing\\b [\\w -]{0,40}\\bapi[ _-]?key\\b",
             "(?i)\\bapi[ _-]?key\\b (?:was |is )?(?:not found|not set|not provided|missing|required)\\b",
-            "Expected either api_key or auth_token to be set",
+            "Expected either (?:api_key|apiKey) or (?:auth_token|authToken) to be set",
             "Please provide an? (?<variable>[A-Z][A-Z0-9_]{2,}) e?n?v",
             "Could not resolve placeholder '(?<variable>[A-Z][A-Z0-9_]+)' in (?:string )?value \\\"\\$\\{\\k<variable>\\}\\\"",
             "\\bEnvVar(?:NotPresent)?\\(NotPresent\\)|`Err` value: NotPresent|: NotPresent\\b",
@@ -329,7 +344,7 @@ enum BuiltInKnowledgeBase {
             "Did not find (?<variable>[A-Z][A-Z0-9_]{2,}), please add an environment variable",
             "key not found: \\\"(?<variable>[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASS|URL|DSN|ID)[A-Z0-9_]*)\\\" \\(KeyError\\)",
             "MissingAppKeyException|No application encryption key has been specified",
-            "System\\.EnvError\\)? could not fetch environment variable \\\"(?<variable>[A-Za-z_][A-Za-z0-9_]*)\\\" because it is not set",
+            "could not fetch environment variable \\\"(?<variable>[A-Za-z_][A-Za-z0-9_]*)\\\" because it is not set",
             "Missing `(?<variable>secret_key_base)` for '\\w+' environment",
             "in pydantic\\.env_settings\\.BaseSettings\\.__init__|pydantic_settings[/\\\\]main\\.py\\\", line \\d+, in __init__",
             "validation errors? for (?<model>\\w*Settings)\\b",
@@ -337,7 +352,7 @@ enum BuiltInKnowledgeBase {
             "because no (?<variable>secret key) was set",
             "(?i:environment variable) not found(?:: \\\"(?<variable>[^\\\"]+)\\\")?",
             "\\b(?<variable>[A-Z][A-Z0-9_]{2,}) is not defined in (?:the )?(?i:environment|env)",
-            "\\b(?<variable>[A-Z][A-Z0-9_]{2,})\\b (?i:environment variable|env var)s? (?i:is not set|not set|is missing|missing|is required|must be set|is undefined|is not defined|not found)",
+            "\\b(?<variable>[A-Z][A-Z0-9_]{2,})`? (?i:environment variable|env var)s? (?i:is not set|not set|is missing|missing|is required|must be set|must be provided|is undefined|is not defined|not found)",
             "(?i:invalid|failed to validate|an error with the) (?:\\w+ )?(?i:environment variables)\\b"
           ],
           "prefilter": [
@@ -361,6 +376,7 @@ enum BuiltInKnowledgeBase {
             "api key",
             "api_key",
             "auth_token",
+            "authToken",
             "Did not find ",
             "key not found: ",
             "could not fetch environment variable",
