@@ -78,6 +78,11 @@ import GraceCore
         // traceback that shows it is a header (outside the 20-line block); a Rack log write of ASCII-8BIT
         // text, which earlier parts label near misses.
         "fresh8/galeax_cve2capec-10.log", "fresh8/rack_rack-732.log",
+        // fresh9 (blind: 59/67 when first scored, 0/25 negatives named; not tuned yet).
+        "fresh9/heetch_confita-30.log", "fresh9/spinframework_spin-rust-sdk-48.log",
+        "fresh9/boundaryml_baml-2677.log", "fresh9/puma_puma-489.log",
+        "fresh9/capistrano_capistrano-1442.log", "fresh9/kotlin_kotlinx-coroutines-413.log",
+        "fresh9/rust-lang_rust-30399.log", "fresh9/gilcrest_diygoapi-6.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -167,6 +172,16 @@ import GraceCore
         #expect(report.files == 130)
         #expect(report.right >= 128, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 1)
+    }
+
+    /// The ninth blind part (67 logs, 25 negatives, from PHP, Ruby, Rust, Go and Java/Kotlin threads,
+    /// collected after fresh8's fixes by a collector who never read the signatures): 59/67 right, no
+    /// negative named when first scored.
+    @Test func theNinthBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh9", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 67)
+        #expect(report.right >= 59, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed == 0)
     }
 
     /// The bar, on the held-out part: at least 95% right, no pattern below 90% recall,
