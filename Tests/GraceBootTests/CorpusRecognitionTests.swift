@@ -73,16 +73,16 @@ import GraceCore
         "fresh7/okuramasafumi_alba-212.log", "fresh7/vsirotin_si-units-50.log",
         "fresh7/edoardottt_nuclei-cve-gpt-1.log", "fresh7/jondot_sneakers-160.log",
         "fresh7/roidrage_lograge-17.log",
-        // fresh8 (blind: 115/130 when first scored, 2/54 negatives named; 128/130 and 1/54 after the
-        // signatures it prompted): a bare latin-1 message as a thread's title, 27 lines above the requests
-        // traceback that shows it is a header (outside the 20-line block); a Rack log write of ASCII-8BIT
-        // text, which earlier parts label near misses.
-        "fresh8/galeax_cve2capec-10.log", "fresh8/rack_rack-732.log",
-        // fresh9 (blind: 59/67 when first scored, 0/25 negatives named; not tuned yet).
-        "fresh9/heetch_confita-30.log", "fresh9/spinframework_spin-rust-sdk-48.log",
-        "fresh9/boundaryml_baml-2677.log", "fresh9/puma_puma-489.log",
-        "fresh9/capistrano_capistrano-1442.log", "fresh9/kotlin_kotlinx-coroutines-413.log",
-        "fresh9/rust-lang_rust-30399.log", "fresh9/gilcrest_diygoapi-6.log",
+        // fresh8 (blind: 115/130 when first scored, 2/54 negatives named; 129/130 and 1/54 after the
+        // signatures it and fresh9 prompted): a bare latin-1 message as a thread's title, 27 lines above
+        // the requests traceback that shows it is a header (outside the 20-line block).
+        "fresh8/galeax_cve2capec-10.log",
+        // fresh9 (blind: 59/67 when first scored, 0/25 negatives named; 64/67 after the signatures it
+        // prompted): a logger write of binary (ASCII-8BIT) text, which earlier parts label near misses;
+        // an env library's "required key 'host' ... not found" (lower-case, like a config file's); an
+        // IDE's "Deferred result is never used" inspection.
+        "fresh9/capistrano_capistrano-1442.log", "fresh9/heetch_confita-30.log",
+        "fresh9/kotlin_kotlinx-coroutines-413.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -166,21 +166,21 @@ import GraceCore
     /// The eighth blind part (130 logs, 54 negatives, from Python, Go, Rust, Ruby, PHP, Java/Kotlin,
     /// Node/TypeScript, Elixir, Swift, .NET, Dart, C and C++ threads, collected by two collectors who
     /// never read the signatures, after fresh7's fixes): 115/130 right, 2/54 negatives named when first
-    /// scored; 128/130 and 1/54 after the signatures it prompted.
+    /// scored; 129/130 and 1/54 after the signatures it and fresh9 prompted.
     @Test func theEighthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh8", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 130)
-        #expect(report.right >= 128, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 129, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed <= 1)
     }
 
     /// The ninth blind part (67 logs, 25 negatives, from PHP, Ruby, Rust, Go and Java/Kotlin threads,
     /// collected after fresh8's fixes by a collector who never read the signatures): 59/67 right, no
-    /// negative named when first scored.
+    /// negative named when first scored; 64/67 after the signatures it prompted.
     @Test func theNinthBlindPartStaysAtItsMeasuredFloor() throws {
         let report = try Self.corpus.evaluate(split: "fresh9", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 67)
-        #expect(report.right >= 59, "\(report.right)/\(report.files) right")
+        #expect(report.right >= 64, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 

@@ -21,7 +21,8 @@ enum BuiltInKnowledgeBase {
           "title": "Text output crashes on characters the console encoding cannot represent",
           "signatures": [
             "UnicodeEncodeError'?>?[:,] '(?<codec>[\\w-]+)' codec can't encode",
-            "Windows stdio in console mode does not support writing non-UTF-8",
+            "Windows stdio in console mode does not support writing non-UTF-8|failed printing to stdout: text was not valid unicode",
+            "in conversion from ASCII-8BIT to UTF-8 to (?<codec>(?i:US-ASCII|Windows-\\d+|IBM\\d+|CP\\d+|ISO-8859-\\d+|Shift_JIS|GBK|EUC-[A-Z]+|KOI8-[RU]))\\b",
             "'(?<codec>[\\w-]+)' codec can't encode characters? (?:u?'\\\\[^']+' )?in position",
             "--- Logging error(?: in \\w+ Handler #\\d+)? ---",
             "java\\.nio\\.charset\\.UnmappableCharacterException",
@@ -33,6 +34,8 @@ enum BuiltInKnowledgeBase {
             "codec can't encode",
             "--- Logging error",
             "does not support writing non-UTF-8",
+            "text was not valid unicode",
+            "from ASCII-8BIT to UTF-8 to ",
             "UnmappableCharacterException",
             "UndefinedConversionError",
             "in conversion from UTF-8 to"
@@ -69,7 +72,7 @@ enum BuiltInKnowledgeBase {
             "(?i:column) [\\\"`„'](?:(?<table>\\w+)\\.)?(?<column>\\w+)[\\\"`“'] (?:of|from) relation [\\\"„'](?<relation>\\w+)[\\\"“'] does not exist",
             "The column `(?:(?<table>\\w+)\\.)?(?<column>[^`]+)` does not exist in the current database",
             "Unknown column '(?:(?<table>\\w+)\\.)?(?<column>[^']+)' in",
-            "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SQLSTATE\\[42S22\\]|Column not found: 1054",
+            "UndefinedColumn|\\bundefined_column\\b|SQLSTATE\\[42703\\]|SqlState\\(E42703\\)|SQLSTATE\\[42S22\\]|Column not found: 1054",
             "Invalid column name '(?<column>[^']+)'",
             "Ungültiger Spaltenname [\\\"'„](?<column>[^\\\"'“]+)[\\\"'“]",
             "Nom de colonne non valide ?: ?'(?<column>[^']+)'"
@@ -350,6 +353,8 @@ enum BuiltInKnowledgeBase {
             "validation errors? for (?<model>\\w*Settings)\\b",
             "[/\\\\]os\\.py\\\", line \\d+, in __getitem__",
             "because no (?<variable>secret key) was set",
+            "requires (?i:environment variable|env var) ['\\\"`]?(?<variable>[A-Z][A-Z0-9_]{2,})['\\\"`]? to be set",
+            "No environment variable found for (?<variable>[A-Z][A-Z0-9_]{2,})",
             "(?i:environment variable) not found(?:: \\\"(?<variable>[^\\\"]+)\\\")?",
             "\\b(?<variable>[A-Z][A-Z0-9_]{2,}) is not defined in (?:the )?(?i:environment|env)",
             "\\b(?<variable>[A-Z][A-Z0-9_]{2,})`? (?i:environment variable|env var)s? (?i:is not set|not set|is missing|missing|is required|must be set|must be provided|is undefined|is not defined|not found)",
