@@ -83,6 +83,11 @@ import GraceCore
         // IDE's "Deferred result is never used" inspection.
         "fresh9/capistrano_capistrano-1442.log", "fresh9/heetch_confita-30.log",
         "fresh9/kotlin_kotlinx-coroutines-413.log",
+        // fresh10 (blind: 55/62 when first scored, 0/25 negatives named; not tuned yet).
+        "fresh10/maxgribov_spine-52.log", "fresh10/chrisbenincasa_tunarr-484.log",
+        "fresh10/nlohmann_json-538.log", "fresh10/typeorm_typeorm-383.log", "fresh10/nodejs_node-21810.log",
+        "fresh10/leegeunhyeok_comcigan-parser-15.log",
+        "fresh10/microsoft_generative-ai-for-beginners-dotnet-119.log",
     ]
 
     @Test(arguments: corpus.entries.map(\.file))
@@ -181,6 +186,16 @@ import GraceCore
         let report = try Self.corpus.evaluate(split: "fresh9", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
         #expect(report.files == 67)
         #expect(report.right >= 64, "\(report.right)/\(report.files) right")
+        #expect(report.negativesNamed == 0)
+    }
+
+    /// The tenth blind part (62 logs, 25 negatives, from Python, Node/TypeScript, .NET, Elixir, Dart,
+    /// Swift, C and C++ threads, collected after fresh8's fixes by fresh9's second collector, who never
+    /// read the signatures, and scored after fresh9's fixes): 55/62 right, no negative named.
+    @Test func theTenthBlindPartStaysAtItsMeasuredFloor() throws {
+        let report = try Self.corpus.evaluate(split: "fresh10", patternIDs: try CorpusEvaluation.builtInPatterns().map(\.id), diagnose: Self.diagnose)
+        #expect(report.files == 62)
+        #expect(report.right >= 55, "\(report.right)/\(report.files) right")
         #expect(report.negativesNamed == 0)
     }
 

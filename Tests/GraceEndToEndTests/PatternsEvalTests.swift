@@ -28,7 +28,7 @@ import Testing
         defer { grace.remove() }
         let split = try grace.run(["patterns", "eval", Self.corpus, "--split", "nope"])
         #expect(split.status == 2)
-        #expect(split.stderr.contains("invalid --split \"nope\"") && split.stderr.contains("fresh9, all"), "\(split.stderr)")
+        #expect(split.stderr.contains("invalid --split \"nope\"") && split.stderr.contains("fresh10, all"), "\(split.stderr)")
         #expect(!split.stderr.contains("NSCocoaErrorDomain"), "\(split.stderr)")
         // train checks --split before it starts: a bad argument leaves no home behind.
         let train = try grace.run(["patterns", "train", Self.corpus, "--split", "nope"])
